@@ -1,0 +1,5 @@
+package main
+
+func init() {
+	register(&command{name: "eval", short: "(eval: not built yet)", run: notBuilt("eval")})
+}
