@@ -18,7 +18,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 			var s float64
 			if alpha != 0 {
 				for p := 0; p < k; p++ {
-					s += float64(A(transA, a, lda, i, p)) * float64(A(transB, b, ldb, p, j))
+					s += float64(At(transA, a, lda, i, p)) * float64(At(transB, b, ldb, p, j))
 				}
 			}
 			v := float64(alpha) * s
@@ -39,7 +39,7 @@ func SgemmAbsBound(transA, transB bool, i, j, k int, alpha float32, a []float32,
 	var s float64
 	if alpha != 0 {
 		for p := 0; p < k; p++ {
-			x := float64(A(transA, a, lda, i, p)) * float64(A(transB, b, ldb, p, j))
+			x := float64(At(transA, a, lda, i, p)) * float64(At(transB, b, ldb, p, j))
 			if x < 0 {
 				x = -x
 			}
@@ -53,9 +53,9 @@ func SgemmAbsBound(transA, transB bool, i, j, k int, alpha float32, a []float32,
 	return s
 }
 
-// A returns element (r, col) of op(X) for a row-major X with leading dimension
+// At returns element (r, col) of op(X) for a row-major X with leading dimension
 // ld: X[r*ld+col], or X[col*ld+r] when trans is set.
-func A(trans bool, x []float32, ld, r, col int) float32 {
+func At(trans bool, x []float32, ld, r, col int) float32 {
 	if trans {
 		return x[col*ld+r]
 	}
