@@ -22,7 +22,9 @@ func checkShape(op string, shape []int) int {
 	n := 1
 	for _, d := range shape {
 		if d < 0 {
-			panic(fmt.Sprintf("tensor: %s: negative dimension in shape %v", op, shape))
+			// Copy so that shape does not escape: callers pass variadic
+			// shapes that must stay on the stack.
+			panic(fmt.Sprintf("tensor: %s: negative dimension in shape %v", op, append([]int(nil), shape...)))
 		}
 		n *= d
 	}

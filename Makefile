@@ -1,0 +1,74 @@
+# gocnn's vocabulary: build test bench fuzz asm lint run.
+GO       ?= go
+BIN      ?= gocnn
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -buildid= -X main.version=$(VERSION)
+# Packages that start goroutines; they also run under the race detector.
+RACE_PKGS ?= ./kernels/... ./data/... ./vgg16/...
+
+.PHONY: all build test test-unit test-purego test-race fmt-check vet bench fuzz asm lint run quality golden parity test-arm64 clean
+
+all: build
+
+## build: a static, reproducible gocnn binary in ./gocnn
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/gocnn
+
+## test: everything CI runs (vet, gofmt, unit tests with and without assembly, race)
+test: vet fmt-check test-unit test-purego test-race
+
+vet:
+	$(GO) vet ./...
+	$(GO) vet -tags purego ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+test-unit:
+	$(GO) test -count=1 ./...
+
+test-purego:
+	$(GO) test -count=1 -tags purego ./...
+
+test-race:
+	$(GO) test -count=1 -race -short $(RACE_PKGS)
+
+## bench: kernel and end-to-end throughput benchmarks (GFLOP/s, images/s)
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2x ./kernels/ ./bench/...
+
+## fuzz: a short run of every fuzz target
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s $$pkg || exit 1; \
+	  done; \
+	done
+
+## asm: regenerate generated assembly (none is generated yet; all is hand-written)
+asm:
+	@echo "all assembly is hand-written; nothing to generate"
+
+## lint: go vet plus staticcheck (fetched through the module proxy)
+lint: vet fmt-check
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest ./...
+
+## run: the main job — train a VGG on the embedded imbalanced default dataset
+run: build
+	./$(BIN) train -demo
+
+## quality: the imbalanced Fashion-MNIST quality benchmark (issue 8)
+quality: build
+	./$(BIN) train -quality
+
+## golden: regenerate the PyTorch golden files (needs python3-torch)
+golden:
+	@for s in $$(git ls-files '*gen*.py' | grep testdata); do echo "/usr/bin/python3 $$s"; /usr/bin/python3 $$s || exit 1; done
+
+## test-arm64: the test suite on arm64 under qemu-user (apt-get install qemu-user)
+test-arm64:
+	GOARCH=arm64 CGO_ENABLED=0 $(GO) test -count=1 -exec qemu-aarch64 ./...
+
+clean:
+	rm -f $(BIN)
