@@ -16,7 +16,7 @@ import (
 // command is one subcommand of gocnn.
 type command struct {
 	name  string
-	short string                 // one line for the overview
+	short string                  // one line for the overview
 	run   func(args []string) int // returns the exit status
 }
 
