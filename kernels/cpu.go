@@ -63,6 +63,10 @@ var (
 	active ISA
 	// isaErr records an unusable GOCNN_ISA request; Init reports it.
 	isaErr error
+	// isaForced reports that active was chosen by GOCNN_ISA or SetISA rather
+	// than by preferredISA: kernels that choose per shape between their
+	// variants (Sgemm on AVX-512 CPUs) then use the forced one.
+	isaForced bool
 )
 
 func init() {
@@ -77,6 +81,7 @@ func init() {
 			return
 		}
 		active = isa
+		isaForced = true
 	}
 }
 
@@ -134,6 +139,7 @@ func SetISA(isa ISA) ISA {
 	}
 	prev := active
 	active = isa
+	isaForced = true
 	return prev
 }
 

@@ -28,8 +28,8 @@ func forEachISA(t *testing.T, fn func(t *testing.T)) {
 			continue
 		}
 		t.Run(implName(isa), func(t *testing.T) {
-			prev := SetISA(isa)
-			defer SetISA(prev)
+			prev, prevForced := SetISA(isa), isaForced
+			defer func() { SetISA(prev); isaForced = prevForced }()
 			fn(t)
 		})
 	}

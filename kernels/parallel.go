@@ -1,6 +1,13 @@
 // This file holds the one helper that splits kernel work across goroutines.
 // Work is split by output ownership: each index range has one writer, so no
 // locks are needed and sums are deterministic for a given worker count.
+//
+// The helpers are a persistent pool of goroutines, started on first need and
+// never stopped, so that ParallelFor allocates nothing in steady state (a
+// training step must not allocate). A caller always works on its own task and,
+// while it waits, helps with whatever is queued; so a ParallelFor nested in
+// another one's fn (discouraged, but possible through library calls) cannot
+// deadlock, it just runs with fewer helpers.
 
 package kernels
 
@@ -50,15 +57,105 @@ func ParallelFor(n, grain int, fn func(lo, hi int)) {
 		fn(0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	wg.Add(w - 1)
+	t := pfTasks.Get().(*pfTask)
+	t.fn, t.n, t.w = fn, n, w
+	t.next.Store(0)
+	t.pending.Store(int64(w))
+	t.refs.Store(1) // the caller's reference
+	pool.ensure(w - 1)
 	for i := 1; i < w; i++ {
-		lo, hi := i*n/w, (i+1)*n/w
+		t.refs.Add(1)
+		select {
+		case pool.work <- t:
+		default: // every queue slot taken: the caller and current helpers do it
+			t.refs.Add(-1)
+			i = w
+		}
+	}
+	t.run()
+	// Wait for every range to finish, helping with queued tasks meanwhile.
+	pool.waitHelping(t.allDone)
+	// Wait until no helper still holds t, then recycle it.
+	if t.refs.Add(-1) != 0 {
+		pool.waitHelping(t.released)
+	}
+	t.fn = nil
+	pfTasks.Put(t)
+}
+
+// pfTask is one ParallelFor call: w ranges of [0, n), claimed in turn by the
+// caller and by helpers. Its channels are created once and reused.
+type pfTask struct {
+	fn       func(lo, hi int)
+	n, w     int
+	next     atomic.Int64  // next range index to claim
+	pending  atomic.Int64  // ranges not yet finished
+	refs     atomic.Int64  // goroutines (caller and helpers) holding the task
+	allDone  chan struct{} // receives once when pending reaches 0
+	released chan struct{} // receives once when a helper drops the last ref
+}
+
+var pfTasks = sync.Pool{New: func() any {
+	return &pfTask{allDone: make(chan struct{}, 1), released: make(chan struct{}, 1)}
+}}
+
+// run claims and runs ranges until none is left.
+func (t *pfTask) run() {
+	for {
+		i := int(t.next.Add(1) - 1)
+		if i >= t.w {
+			return
+		}
+		t.fn(i*t.n/t.w, (i+1)*t.n/t.w)
+		if t.pending.Add(-1) == 0 {
+			t.allDone <- struct{}{}
+		}
+	}
+}
+
+// help runs t's remaining ranges on behalf of a helper and drops the helper's
+// reference.
+func (t *pfTask) help() {
+	t.run()
+	if t.refs.Add(-1) == 0 {
+		t.released <- struct{}{}
+	}
+}
+
+// workerPool is the set of persistent helper goroutines.
+type workerPool struct {
+	mu      sync.Mutex
+	started int
+	work    chan *pfTask
+}
+
+// maxQueued bounds the number of queued task references.
+const maxQueued = 1024
+
+var pool = workerPool{work: make(chan *pfTask, maxQueued)}
+
+// ensure starts helpers until at least n are running.
+func (p *workerPool) ensure(n int) {
+	p.mu.Lock()
+	for p.started < n {
+		p.started++
 		go func() {
-			defer wg.Done()
-			fn(lo, hi)
+			for t := range p.work {
+				t.help()
+			}
 		}()
 	}
-	fn(0, n/w)
-	wg.Wait()
+	p.mu.Unlock()
+}
+
+// waitHelping blocks until done receives, running queued tasks meanwhile.
+func (p *workerPool) waitHelping(done chan struct{}) {
+	for {
+		select {
+		case <-done:
+			return
+		case o := <-p.work:
+			o.help()
+		}
+	}
 }

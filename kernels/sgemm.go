@@ -1,0 +1,315 @@
+// This file holds Sgemm, the single-precision matrix product every
+// convolution and fully-connected layer reduces to: the exported entry points
+// (argument checks), the cache blocking and packing loops of the
+// GotoBLAS/BLIS scheme, and the split of C into disjoint blocks across
+// workers. The micro-kernels that do the arithmetic live in sgemm_generic.go
+// (pure Go) and sgemm_amd64.s (AVX2+FMA, AVX-512); packing is in
+// sgemm_pack.go.
+
+package kernels
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+)
+
+// Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major float32
+// matrices, where op(X) is X, or its transpose when transX is set; op(A) is
+// m×k, op(B) is k×n and C is m×n. A is stored m×k (k×m when transA) with
+// leading dimension lda, B k×n (n×k when transB) with ldb, C with ldc.
+//
+// As in BLAS, C is not read when beta == 0 (NaN or Inf in C is overwritten),
+// and A and B are not read when alpha == 0 or k == 0. Sgemm panics on a
+// negative size, a leading dimension smaller than its row or a slice too
+// short for its matrix. It runs on up to Threads() goroutines, splitting C
+// into disjoint blocks, and dispatches to the micro-kernel of the active ISA.
+// Results are bit-identical for a given ISA whatever the worker count. It is
+// safe for concurrent use on distinct C; it allocates nothing in steady state.
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkSgemm("Sgemm", transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	sgemm(sgemmKernelFor(active, m, n, k), transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// SgemmGeneric is Sgemm on the pure-Go micro-kernel, whatever the active ISA:
+// blocked, packed and parallel like Sgemm, and the twin the assembly kernels
+// are tested against.
+func SgemmGeneric(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkSgemm("SgemmGeneric", transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	sgemm(&genericKernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// checkSgemm panics, naming op and the values, on inconsistent arguments.
+func checkSgemm(op string, transA, transB bool, m, n, k int, a []float32, lda int,
+	b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("kernels: %s: negative size m=%d n=%d k=%d", op, m, n, k))
+	}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	checkMatrix(op, "A", transA, ar, ac, len(a), lda, "lda")
+	checkMatrix(op, "B", transB, br, bc, len(b), ldb, "ldb")
+	checkMatrix(op, "C", false, m, n, len(c), ldc, "ldc")
+}
+
+// checkMatrix panics unless a rows×cols row-major matrix with leading
+// dimension ld fits in a slice of length size.
+func checkMatrix(op, name string, trans bool, rows, cols, size, ld int, ldName string) {
+	t := ""
+	if trans {
+		t = " (transposed)"
+	}
+	if ld < max(1, cols) {
+		panic(fmt.Sprintf("kernels: %s: %s=%d < %d, the row length of %s%s (%d×%d)",
+			op, ldName, ld, max(1, cols), name, t, rows, cols))
+	}
+	if rows == 0 || cols == 0 {
+		return
+	}
+	if need := (rows-1)*ld + cols; size < need {
+		panic(fmt.Sprintf("kernels: %s: len(%s)=%d < %d needed for %s%s (%d×%d, %s=%d)",
+			op, sliceName(name), size, need, name, t, rows, cols, ldName, ld))
+	}
+}
+
+// sliceName maps a matrix name to its slice name in messages ("A" -> "a").
+func sliceName(name string) string { return string(name[0] + 'a' - 'A') }
+
+// sgemmKernel describes one micro-kernel and the blocking tuned for it.
+type sgemmKernel struct {
+	name   string
+	mr, nr int // register tile: mr rows × nr columns of C
+	// micro computes the mr×nr tile C = alpha*Ap·Bp + beta*C, where Ap is a
+	// packed mr×kc panel (column p at Ap[p*mr:]), Bp a packed kc×nr panel
+	// (row p at Bp[p*nr:]) and C has row stride ldc (elements). kc >= 1.
+	// When beta == 0 C is only written.
+	micro func(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+
+	once       sync.Once
+	kc, mc, nc int       // cache blocks: kc (L1), mc rows of A (L2), nc columns of B (L3)
+	bufs       sync.Pool // *sgemmBuf sized for this kernel
+}
+
+// blocking returns kc, mc, nc, derived once from the cache sizes: a kc×nr
+// panel of B fills half of L1, an mc×kc block of A half of L2, a kc×nc block
+// of B a quarter of L3 (shared by two workers on this class of machine).
+func (kr *sgemmKernel) blocking() (kc, mc, nc int) {
+	kr.once.Do(func() {
+		l1, l2, l3 := cacheSizes()
+		kr.kc = clampRound(l1/2/(kr.nr*4), 64, 512, 8)
+		kr.mc = clampRound(l2/2/(kr.kc*4), kr.mr, 480, kr.mr)
+		kr.nc = clampRound(l3/4/(kr.kc*4), kr.nr, 4096, kr.nr)
+		if sgemmTune.kc > 0 {
+			kr.kc, kr.mc, kr.nc = sgemmTune.kc, sgemmTune.mc/kr.mr*kr.mr, sgemmTune.nc/kr.nr*kr.nr
+		}
+	})
+	return kr.kc, kr.mc, kr.nc
+}
+
+// sgemmTune, when kc > 0, overrides the cache-derived blocking (benchmarks
+// and tests only, set before the first call).
+var sgemmTune struct{ kc, mc, nc int }
+
+// clampRound rounds x down to a multiple of q and clamps it to [lo, hi].
+func clampRound(x, lo, hi, q int) int {
+	x = min(max(x, lo), hi)
+	return max(x/q*q, q)
+}
+
+// sgemmBuf is one worker's packing space: an mc×kc block of A, a kc×nc block
+// of B and an mr×nr tile for edges, each 64-byte aligned.
+type sgemmBuf struct {
+	a, b, tile []float32
+}
+
+func (kr *sgemmKernel) getBuf() *sgemmBuf {
+	if v := kr.bufs.Get(); v != nil {
+		return v.(*sgemmBuf)
+	}
+	kc, mc, nc := kr.blocking()
+	return &sgemmBuf{
+		a:    alignedFloats(mc * kc),
+		b:    alignedFloats(kc * ((nc + kr.nr - 1) / kr.nr * kr.nr)),
+		tile: alignedFloats(kr.mr * kr.nr),
+	}
+}
+
+// alignedFloats returns a zeroed slice of n float32 starting on a 64-byte
+// boundary.
+func alignedFloats(n int) []float32 {
+	s := make([]float32, n+16)
+	off := 0
+	for off < 16 && uintptr(unsafe.Pointer(&s[off]))%64 != 0 {
+		off++
+	}
+	return s[off : off+n : off+n]
+}
+
+// sgemmParallelMin is the number of multiply-adds below which Sgemm runs in
+// the caller alone: waking a helper costs a few microseconds.
+const sgemmParallelMin = 1 << 21
+
+// sgemmJob is one Sgemm call's arguments, shared read-only by its workers.
+// Jobs are pooled with their cell function bound once, so that a call
+// allocates nothing.
+type sgemmJob struct {
+	kr             *sgemmKernel
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+	pm, pn         int // worker grid: pm row bands × pn column bands
+	cell           func(lo, hi int)
+}
+
+var sgemmJobs = sync.Pool{New: func() any {
+	j := new(sgemmJob)
+	j.cell = j.runCells
+	return j
+}}
+
+// sgemm runs the blocked product with kernel kr on checked arguments.
+func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if alpha == 0 || k == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	j := sgemmJobs.Get().(*sgemmJob)
+	j.kr, j.transA, j.transB, j.m, j.n, j.k = kr, transA, transB, m, n, k
+	j.alpha, j.beta, j.a, j.b, j.c, j.lda, j.ldb, j.ldc = alpha, beta, a, b, c, lda, ldb, ldc
+	w := Threads()
+	if m*n*k < sgemmParallelMin {
+		w = 1
+	}
+	j.pm, j.pn = sgemmGrid(w, m, n, kr.mr, kr.nr)
+	if j.pm*j.pn == 1 {
+		j.runCells(0, 1)
+	} else {
+		ParallelFor(j.pm*j.pn, 1, j.cell)
+	}
+	j.a, j.b, j.c = nil, nil, nil
+	sgemmJobs.Put(j)
+}
+
+// sgemmGrid chooses how w workers split C: pm bands of rows × pn bands of
+// columns (pm*pn <= w), minimising the largest worker's multiply-adds plus
+// its packing (each worker packs its own rows of A and columns of B).
+func sgemmGrid(w, m, n, mr, nr int) (pm, pn int) {
+	tm, tn := (m+mr-1)/mr, (n+nr-1)/nr // tiles along each side
+	best := -1.0
+	pm, pn = 1, 1
+	for p := 1; p <= w; p++ {
+		if w%p != 0 || p > tm || w/p > tn {
+			continue
+		}
+		q := w / p
+		rows := float64((tm+p-1)/p*mr) + 0.5 // largest band, in rows
+		cols := float64((tn+q-1)/q*nr) + 0.5
+		cost := rows*cols + 16*(rows+cols)
+		if best < 0 || cost < best {
+			best, pm, pn = cost, p, q
+		}
+	}
+	return pm, pn
+}
+
+// runCells computes the worker-grid cells [lo, hi), each a disjoint block of C.
+func (j *sgemmJob) runCells(lo, hi int) {
+	kr := j.kr
+	buf := kr.getBuf()
+	tm, tn := (j.m+kr.mr-1)/kr.mr, (j.n+kr.nr-1)/kr.nr
+	for cell := lo; cell < hi; cell++ {
+		r, q := cell/j.pn, cell%j.pn
+		i0, i1 := r*tm/j.pm*kr.mr, min((r+1)*tm/j.pm*kr.mr, j.m)
+		j0, j1 := q*tn/j.pn*kr.nr, min((q+1)*tn/j.pn*kr.nr, j.n)
+		if i0 < i1 && j0 < j1 {
+			j.block(buf, i0, i1, j0, j1)
+		}
+	}
+	kr.bufs.Put(buf)
+}
+
+// block computes rows [i0, i1) × columns [j0, j1) of C, i0 a multiple of mr
+// and j0 of nr, so that the register tiles sit on one grid for every worker
+// count and the results do not depend on it.
+func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
+	kr := j.kr
+	mr, nr := kr.mr, kr.nr
+	kc, mc, nc := kr.blocking()
+	for jc := j0; jc < j1; jc += nc {
+		nb := min(nc, j1-jc)
+		for pc := 0; pc < j.k; pc += kc {
+			kb := min(kc, j.k-pc)
+			beta := j.beta
+			if pc > 0 {
+				beta = 1
+			}
+			packB(buf.b, j.transB, j.b, j.ldb, pc, kb, jc, nb, nr)
+			for ic := i0; ic < i1; ic += mc {
+				mb := min(mc, i1-ic)
+				packA(buf.a, j.transA, j.a, j.lda, ic, mb, pc, kb, mr)
+				for jr := 0; jr < nb; jr += nr {
+					bp := &buf.b[jr*kb]
+					cols := min(nr, nb-jr)
+					for ir := 0; ir < mb; ir += mr {
+						ap := &buf.a[ir*kb]
+						rows := min(mr, mb-ir)
+						co := (ic+ir)*j.ldc + jc + jr
+						if rows == mr && cols == nr {
+							kr.micro(kb, ap, bp, &j.c[co], j.ldc, j.alpha, beta)
+							continue
+						}
+						kr.micro(kb, ap, bp, &buf.tile[0], nr, j.alpha, 0)
+						mergeTile(buf.tile, nr, j.c[co:], j.ldc, rows, cols, beta)
+					}
+				}
+			}
+		}
+	}
+}
+
+// mergeTile stores the rows×cols corner of an edge tile t (t = alpha*A·B)
+// into C: C = t + beta*C, not reading C when beta == 0.
+func mergeTile(t []float32, ldt int, c []float32, ldc, rows, cols int, beta float32) {
+	for i := 0; i < rows; i++ {
+		ti := t[i*ldt : i*ldt+cols]
+		ci := c[i*ldc : i*ldc+cols]
+		if beta == 0 {
+			copy(ci, ti)
+			continue
+		}
+		for x, v := range ti {
+			ci[x] = v + beta*ci[x]
+		}
+	}
+}
+
+// scaleC sets C = beta*C, writing zeros without reading C when beta == 0.
+func scaleC(m, n int, beta float32, c []float32, ldc int) {
+	if beta == 1 {
+		return
+	}
+	for i := 0; i < m; i++ {
+		ci := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(ci)
+			continue
+		}
+		for x := range ci {
+			ci[x] *= beta
+		}
+	}
+}
