@@ -1,0 +1,150 @@
+// This file holds PlanImbalance, the one rule by which gocnn decides what to
+// do about class imbalance. The trainer applies it ("-imbalance auto") and
+// the data doctor prints it, so both say the same thing.
+
+package data
+
+import (
+	"fmt"
+	"math"
+)
+
+// Imbalance strategies a plan can name.
+const (
+	StrategyNone    = "none"    // plain loss, no resampling
+	StrategyWeights = "weights" // weighted loss: pos_weight (binary) or class weights
+)
+
+// Thresholds of the rule, as imbalance ratios max(count)/min(count).
+const (
+	// BalancedRatio: below it a set counts as balanced and nothing is done.
+	BalancedRatio = 1.5
+	// ExtremeRatio: above it the plan is marked Extreme; the remedy is the
+	// same, but few minority samples make every figure noisy, and the
+	// report says so.
+	ExtremeRatio = 50
+)
+
+// ImbalancePlan is what gocnn does about a class imbalance.
+type ImbalancePlan struct {
+	Counts   []int   `json:"counts"`
+	Ratio    float64 `json:"ratio"` // max(count) / min(count) over the non-empty classes
+	Empty    []int   `json:"empty_classes,omitempty"` // classes with no samples
+	Strategy string  `json:"strategy"`
+	Extreme  bool    `json:"extreme"` // Ratio > ExtremeRatio
+	// PosWeight is BCEWithLogitsLoss's pos_weight for a binary task
+	// (counts[0]/counts[1]: negatives per positive); 1 when Strategy is
+	// "none", 0 for more than two classes.
+	PosWeight float64 `json:"pos_weight,omitempty"`
+	// ClassWeights are the per-class loss weights, inverse frequency
+	// normalised to mean 1 over the non-empty classes (all 1 for "none").
+	ClassWeights []float64 `json:"class_weights"`
+	// BiasInit is the output bias that makes the untrained model predict the
+	// class frequencies the weighted loss sees: log(prior) per class for a
+	// softmax, and element 0 the logit log(p/(1-p)) of the positive class for
+	// a single-logit binary head. With full weights the weighted classes are
+	// balanced, so it is all zeros; with "none" it is the log prior.
+	BiasInit []float64 `json:"bias_init"`
+	// SamplerWeights is the per-class weight a class-balanced sampler
+	// (BalancedSampler) gives each sample of that class, for the trainer's
+	// "-imbalance oversample" alternative: 1/count, normalised so the
+	// largest class has 1.
+	SamplerWeights []float64 `json:"sampler_weights"`
+	Reason         string    `json:"reason"`
+}
+
+// PlanImbalance applies gocnn's imbalance rule to per-class counts:
+//
+//   - ratio < 1.5 (BalancedRatio): "none". The loss is unweighted and the
+//     output bias starts at the log prior.
+//   - otherwise "weights": a binary task gets pos_weight = n_neg/n_pos (class
+//     1 is the positive class), so that each class carries half of the loss;
+//     more classes get inverse-frequency class weights w_c ∝ 1/n_c,
+//     normalised to mean 1 (so the learning rate keeps its meaning). The
+//     output bias starts at zero, the prior that the weighted loss sees.
+//   - ratio > 50 (ExtremeRatio): the same remedy, marked Extreme. A bias
+//     initialised to the raw prior would disagree with the weighted loss and
+//     an adaptive optimiser would take thousands of steps to move it (at
+//     lr 1e-4, a bias of log(1/100) = -4.6 needs ~46,000 Adam steps), which
+//     is why the bias follows the weighting, not the raw counts. Measured on
+//     Fashion-MNIST at 100:1 (see issue 8), pos_weight beat a balanced
+//     sampler (0.963 vs 0.827 balanced accuracy), so weights, not
+//     resampling, are the default at every ratio.
+//
+// Empty classes are listed in Empty and left out of the ratio; they get
+// weight 0 and the Reason names them. Counts must not be negative.
+func PlanImbalance(counts []int) ImbalancePlan {
+	k := len(counts)
+	p := ImbalancePlan{Counts: append([]int(nil), counts...), ClassWeights: make([]float64, k), BiasInit: make([]float64, k), SamplerWeights: make([]float64, k)}
+	total, lo, hi, nonEmpty, empty := 0, math.MaxInt, 0, 0, -1
+	for c, n := range counts {
+		if n < 0 {
+			panic(fmt.Sprintf("data: PlanImbalance: negative count %d for class %d", n, c))
+		}
+		total += n
+		hi = max(hi, n)
+		if n > 0 {
+			lo = min(lo, n)
+			nonEmpty++
+		} else if empty < 0 {
+			empty = c
+		}
+	}
+	if nonEmpty == 0 {
+		p.Strategy, p.Reason = StrategyNone, "no samples"
+		return p
+	}
+	p.Ratio = float64(hi) / float64(lo)
+	for c, n := range counts {
+		if n == 0 {
+			p.Empty = append(p.Empty, c)
+		}
+	}
+	p.Extreme = p.Ratio > ExtremeRatio
+	for c, n := range counts {
+		if n > 0 {
+			p.SamplerWeights[c] = float64(hi) / float64(n)
+		}
+	}
+	binary := k == 2 && nonEmpty == 2
+	if p.Ratio < BalancedRatio {
+		p.Strategy = StrategyNone
+		for c, n := range counts {
+			if n > 0 {
+				p.ClassWeights[c] = 1
+			}
+			// An empty class gets the prior of half a sample, not log 0.
+			p.BiasInit[c] = math.Log(max(float64(n), 0.5) / float64(total))
+		}
+		if binary {
+			p.PosWeight = 1
+			p.BiasInit = []float64{math.Log(float64(counts[1]) / float64(counts[0])), 0}
+		}
+		p.Reason = fmt.Sprintf("classes are balanced (ratio %.2f < %.1f): plain loss, output bias at the log prior", p.Ratio, BalancedRatio)
+		return p
+	}
+	p.Strategy = StrategyWeights
+	sum := 0.0
+	for c, n := range counts {
+		if n > 0 {
+			p.ClassWeights[c] = float64(total) / float64(n)
+			sum += p.ClassWeights[c]
+		}
+	}
+	for c := range p.ClassWeights {
+		p.ClassWeights[c] *= float64(nonEmpty) / sum
+	}
+	if binary {
+		p.PosWeight = float64(counts[0]) / float64(counts[1])
+		p.Reason = fmt.Sprintf("imbalance %.1f:1: BCE with pos_weight = %d/%d = %.3g, so each class carries half of the loss; output bias 0 (the weighted prior)", p.Ratio, counts[0], counts[1], p.PosWeight)
+	} else {
+		p.Reason = fmt.Sprintf("imbalance %.1f:1 over %d classes: cross-entropy with inverse-frequency class weights (mean 1); output bias 0 (the weighted prior)", p.Ratio, nonEmpty)
+	}
+	if p.Extreme {
+		p.Reason += fmt.Sprintf("; extreme (> %d:1): the smallest class has %d samples, so validation figures are noisy and a balanced validation set helps", ExtremeRatio, lo)
+	}
+	if empty >= 0 {
+		p.Reason = fmt.Sprintf("classes %v have no samples (weight 0); ", p.Empty) + p.Reason
+	}
+	return p
+}

@@ -1,0 +1,234 @@
+// This file holds the samplers: the order in which a Loader visits a
+// dataset in each epoch, including the class-balanced ones that counter
+// class imbalance. Every sampler is a pure function of its configuration,
+// its seed and the epoch number, which is what makes a run resumable.
+
+package data
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Sampler chooses the dataset indices of an epoch.
+type Sampler interface {
+	// Epoch appends the indices to visit in the given epoch to dst and
+	// returns it. The result depends only on the sampler and epoch, so
+	// resuming at (epoch, batch) replays the same order.
+	Epoch(dst []int, epoch int) []int
+	// Len returns the number of indices per epoch.
+	Len() int
+}
+
+// SequentialSampler visits 0, 1, ..., N-1 every epoch.
+type SequentialSampler struct{ N int }
+
+func (s SequentialSampler) Len() int { return s.N }
+func (s SequentialSampler) Epoch(dst []int, _ int) []int {
+	for i := 0; i < s.N; i++ {
+		dst = append(dst, i)
+	}
+	return dst
+}
+
+// RandomSampler visits a random permutation of [0, N) every epoch, a
+// different one per epoch, determined by Seed (PyTorch's RandomSampler
+// without replacement).
+type RandomSampler struct {
+	N    int
+	Seed uint64
+}
+
+func (s RandomSampler) Len() int { return s.N }
+func (s RandomSampler) Epoch(dst []int, epoch int) []int {
+	start := len(dst)
+	dst = SequentialSampler{s.N}.Epoch(dst, epoch)
+	p := dst[start:]
+	epochRNG(s.Seed, epoch).Shuffle(len(p), func(i, j int) { p[i], p[j] = p[j], p[i] })
+	return dst
+}
+
+// WeightedRandomSampler draws NumSamples indices per epoch, index i with
+// probability Weights[i]/sum(Weights), as PyTorch's WeightedRandomSampler:
+// with replacement, or without (each index at most once; NumSamples must not
+// exceed the number of positive weights).
+type WeightedRandomSampler struct {
+	Weights     []float64
+	NumSamples  int
+	Replacement bool
+	Seed        uint64
+	cum         []float64 // cumulative weights, for drawing with replacement
+}
+
+// NewWeightedRandomSampler checks the weights and returns the sampler. It
+// panics on a negative or non-finite weight, a zero total, or too many
+// samples without replacement.
+func NewWeightedRandomSampler(weights []float64, numSamples int, replacement bool, seed uint64) *WeightedRandomSampler {
+	cum := make([]float64, len(weights))
+	total, positive := 0.0, 0
+	for i, w := range weights {
+		if w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+			panic(fmt.Sprintf("data: NewWeightedRandomSampler: weight %d is %g", i, w))
+		}
+		if w > 0 {
+			positive++
+		}
+		total += w
+		cum[i] = total
+	}
+	if total == 0 || numSamples < 0 {
+		panic(fmt.Sprintf("data: NewWeightedRandomSampler: total weight %g, %d samples", total, numSamples))
+	}
+	if !replacement && numSamples > positive {
+		panic(fmt.Sprintf("data: NewWeightedRandomSampler: %d samples without replacement from %d positive weights", numSamples, positive))
+	}
+	return &WeightedRandomSampler{Weights: weights, NumSamples: numSamples, Replacement: replacement, Seed: seed, cum: cum}
+}
+
+// BalancedSampler returns the class-balanced WeightedRandomSampler: weight
+// 1/count(class) per sample, len(labels) draws per epoch with replacement,
+// so that each class is drawn about equally often.
+func BalancedSampler(labels []int, numClasses int, seed uint64) *WeightedRandomSampler {
+	return NewWeightedRandomSampler(BalancedWeights(labels, numClasses), len(labels), true, seed)
+}
+
+// BalancedWeights returns 1/count(labels[i]) for every sample.
+func BalancedWeights(labels []int, numClasses int) []float64 {
+	counts := CountLabels(labels, numClasses)
+	w := make([]float64, len(labels))
+	for i, y := range labels {
+		w[i] = 1 / float64(counts[y])
+	}
+	return w
+}
+
+func (s *WeightedRandomSampler) Len() int { return s.NumSamples }
+
+func (s *WeightedRandomSampler) Epoch(dst []int, epoch int) []int {
+	g := epochRNG(s.Seed, epoch)
+	if s.Replacement {
+		total := s.cum[len(s.cum)-1]
+		for k := 0; k < s.NumSamples; k++ {
+			u := g.Float64() * total
+			i := sort.SearchFloat64s(s.cum, u)
+			// SearchFloat64s finds cum[i] >= u; step over zero-weight ties.
+			for i < len(s.cum)-1 && (s.cum[i] <= u || s.Weights[i] == 0) {
+				i++
+			}
+			dst = append(dst, i)
+		}
+		return dst
+	}
+	// Without replacement: Efraimidis–Spirakis keys u^(1/w), largest first.
+	type kv struct {
+		key float64
+		i   int
+	}
+	keys := make([]kv, 0, len(s.Weights))
+	for i, w := range s.Weights {
+		if w > 0 {
+			keys = append(keys, kv{math.Log(g.Float64()) / w, i})
+		}
+	}
+	sort.Slice(keys, func(a, b int) bool { return keys[a].key > keys[b].key })
+	for _, k := range keys[:s.NumSamples] {
+		dst = append(dst, k.i)
+	}
+	return dst
+}
+
+// ResampleSampler is random oversampling or undersampling: each epoch it
+// takes Targets[c] samples of class c — all of the class plus draws with
+// replacement when the target exceeds the count (oversampling), a fresh
+// random subset when it is smaller (undersampling) — and shuffles them.
+type ResampleSampler struct {
+	Targets []int
+	Seed    uint64
+	byClass [][]int
+}
+
+// Oversampler returns a ResampleSampler that raises every class to at least
+// max(count)/ratio samples (ratio 1: every class as large as the largest),
+// keeping all originals.
+func Oversampler(labels []int, numClasses int, ratio float64, seed uint64) *ResampleSampler {
+	counts := CountLabels(labels, numClasses)
+	if ratio < 1 || math.IsNaN(ratio) {
+		panic(fmt.Sprintf("data: Oversampler: ratio %g < 1", ratio))
+	}
+	hi := 0
+	for _, c := range counts {
+		hi = max(hi, c)
+	}
+	t := make([]int, numClasses)
+	for k, c := range counts {
+		t[k] = c
+		if c > 0 {
+			t[k] = max(c, int(math.Ceil(float64(hi)/ratio)))
+		}
+	}
+	return newResample(labels, numClasses, t, seed)
+}
+
+// Undersampler returns a ResampleSampler that cuts every class to at most
+// min(count)*ratio samples (ratio 1: every class as small as the smallest
+// non-empty one), a new random subset each epoch.
+func Undersampler(labels []int, numClasses int, ratio float64, seed uint64) *ResampleSampler {
+	counts := CountLabels(labels, numClasses)
+	if ratio < 1 || math.IsNaN(ratio) {
+		panic(fmt.Sprintf("data: Undersampler: ratio %g < 1", ratio))
+	}
+	lo := math.MaxInt
+	for _, c := range counts {
+		if c > 0 {
+			lo = min(lo, c)
+		}
+	}
+	t := make([]int, numClasses)
+	for k, c := range counts {
+		t[k] = min(c, int(math.Floor(float64(lo)*ratio)))
+	}
+	return newResample(labels, numClasses, t, seed)
+}
+
+func newResample(labels []int, numClasses int, targets []int, seed uint64) *ResampleSampler {
+	by := make([][]int, numClasses)
+	for i, y := range labels {
+		by[y] = append(by[y], i)
+	}
+	return &ResampleSampler{Targets: targets, Seed: seed, byClass: by}
+}
+
+func (s *ResampleSampler) Len() int {
+	n := 0
+	for _, t := range s.Targets {
+		n += t
+	}
+	return n
+}
+
+func (s *ResampleSampler) Epoch(dst []int, epoch int) []int {
+	g := epochRNG(s.Seed, epoch)
+	start := len(dst)
+	for k, idx := range s.byClass {
+		t := s.Targets[k]
+		switch {
+		case t >= len(idx):
+			dst = append(dst, idx...)
+			for j := len(idx); j < t; j++ {
+				dst = append(dst, idx[g.IntN(len(idx))])
+			}
+		default:
+			// A partial Fisher–Yates over a copy picks t distinct indices.
+			tmp := append([]int(nil), idx...)
+			for j := 0; j < t; j++ {
+				r := j + g.IntN(len(tmp)-j)
+				tmp[j], tmp[r] = tmp[r], tmp[j]
+			}
+			dst = append(dst, tmp[:t]...)
+		}
+	}
+	p := dst[start:]
+	g.Shuffle(len(p), func(i, j int) { p[i], p[j] = p[j], p[i] })
+	return dst
+}
