@@ -1,0 +1,305 @@
+// This file is the entry point of the 2-D convolution: the shape description,
+// the algorithm choice and the per-shape plan that owns every scratch buffer.
+// The algorithms live in im2col.go (general path), winograd.go (3x3 stride 1)
+// and conv_direct.go (plain loops); all run on the packed-panel product of
+// conv_gemm.go except the direct one.
+
+package kernels
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ConvParams describes a 2-D convolution (cross-correlation, as in PyTorch) on
+// NCHW float32 data: N batch, C in-channels, H×W input, K out-channels, R×S
+// kernel, strides, zero padding and dilation. Strides and dilations of 0 mean 1.
+type ConvParams struct {
+	N, C, H, W, K, R, S int
+	StrideH, StrideW    int
+	PadH, PadW          int
+	DilH, DilW          int
+}
+
+// norm returns p with zero strides and dilations replaced by 1.
+func (p ConvParams) norm() ConvParams {
+	for _, v := range []*int{&p.StrideH, &p.StrideW, &p.DilH, &p.DilW} {
+		if *v == 0 {
+			*v = 1
+		}
+	}
+	return p
+}
+
+// OutH returns the output height (H + 2*PadH - DilH*(R-1) - 1)/StrideH + 1.
+func (p ConvParams) OutH() int {
+	p = p.norm()
+	return (p.H+2*p.PadH-p.DilH*(p.R-1)-1)/p.StrideH + 1
+}
+
+// OutW returns the output width (W + 2*PadW - DilW*(S-1) - 1)/StrideW + 1.
+func (p ConvParams) OutW() int {
+	p = p.norm()
+	return (p.W+2*p.PadW-p.DilW*(p.S-1)-1)/p.StrideW + 1
+}
+
+// FLOPs returns the direct-convolution operation count 2*N*C*K*R*S*OH*OW,
+// the numerator of every effective GFLOP/s figure whatever the algorithm.
+func (p ConvParams) FLOPs() float64 {
+	return 2 * float64(p.N) * float64(p.C) * float64(p.K) * float64(p.R*p.S) * float64(p.OutH()*p.OutW())
+}
+
+// String formats p as N,C,H,W,K,R,S,stride,pad(,dilation), the form of
+// `gocnn bench conv -shape`.
+func (p ConvParams) String() string {
+	p = p.norm()
+	s := fmt.Sprintf("N=%d,C=%d,H=%d,W=%d,K=%d,R=%d,S=%d,stride=%dx%d,pad=%dx%d",
+		p.N, p.C, p.H, p.W, p.K, p.R, p.S, p.StrideH, p.StrideW, p.PadH, p.PadW)
+	if p.DilH != 1 || p.DilW != 1 {
+		s += fmt.Sprintf(",dil=%dx%d", p.DilH, p.DilW)
+	}
+	return s
+}
+
+// check panics, naming the values, unless p describes a non-empty output.
+func (p ConvParams) check() {
+	bad := p.N < 0 || p.C < 1 || p.H < 1 || p.W < 1 || p.K < 1 || p.R < 1 || p.S < 1 ||
+		p.StrideH < 1 || p.StrideW < 1 || p.PadH < 0 || p.PadW < 0 || p.DilH < 1 || p.DilW < 1
+	if bad || p.OutH() < 1 || p.OutW() < 1 {
+		panic(fmt.Sprintf("kernels: NewConv: invalid convolution %v (output %dx%d)", p, p.OutH(), p.OutW()))
+	}
+}
+
+// Algo selects a convolution algorithm.
+type Algo int
+
+const (
+	// AlgoAuto picks per shape; see NewConv.
+	AlgoAuto Algo = iota
+	// AlgoDirect runs the definition as nested loops (no scratch; slow; the
+	// plain-Go baseline).
+	AlgoDirect
+	// AlgoIm2col packs image patches straight into GEMM panels (any shape).
+	AlgoIm2col
+	// AlgoWinograd runs Winograd F(4x4,3x3) (3x3 kernels, stride 1,
+	// dilation 1; other shapes fall back to im2col).
+	AlgoWinograd
+)
+
+// String returns the name ParseAlgo accepts.
+func (a Algo) String() string {
+	switch a {
+	case AlgoAuto:
+		return "auto"
+	case AlgoDirect:
+		return "direct"
+	case AlgoIm2col:
+		return "im2col"
+	case AlgoWinograd:
+		return "winograd"
+	}
+	return fmt.Sprintf("Algo(%d)", int(a))
+}
+
+// ParseAlgo parses "auto", "direct", "im2col" or "winograd".
+func ParseAlgo(s string) (Algo, error) {
+	for a := AlgoAuto; a <= AlgoWinograd; a++ {
+		if strings.EqualFold(strings.TrimSpace(s), a.String()) {
+			return a, nil
+		}
+	}
+	return AlgoAuto, fmt.Errorf("kernels: unknown convolution algorithm %q (want auto, direct, im2col or winograd)", s)
+}
+
+// winogradApplies reports whether Winograd F(4x4,3x3) computes p.
+func winogradApplies(p ConvParams) bool {
+	return p.R == 3 && p.S == 3 && p.StrideH == 1 && p.StrideW == 1 && p.DilH == 1 && p.DilW == 1
+}
+
+// Conv is a convolution plan for one shape. It owns every scratch buffer
+// (packed weights, packed image panels, Winograd transforms), so that after
+// the first call of each pass its methods allocate nothing. A Conv is not
+// safe for concurrent use; its calls use up to Threads() workers and give the
+// same bits for the same worker count.
+type Conv struct {
+	p      ConvParams
+	algo   Algo
+	oh, ow int
+
+	im   *im2colPlan   // forward (im2col), backward weights (all but direct)
+	wino *winogradPlan // forward (winograd)
+
+	// Backward data of a stride-1 convolution is the forward convolution of
+	// dy with the flipped, transposed kernel and padding Dil*(R-1)-Pad; flip
+	// is that plan (nil when the col2im path is used), wflip its weights.
+	flip    *Conv
+	wflip   []float32
+	noFlip  bool // the plan is itself a flip plan: never build another
+	flipFn  func(lo, hi int)
+	flipW   []float32
+	biasSum func(lo, hi int)
+	dy, db  []float32
+}
+
+// NewConv returns a plan for p using algo. It panics on invalid parameters.
+// An algorithm that does not apply to p (Winograd on a non-3x3 or strided
+// shape) falls back to im2col; Algo reports the choice.
+//
+// AlgoAuto times the candidates that apply (im2col and, for 3x3 stride-1
+// shapes, Winograd, whose error bound is documented in winograd.go) on one
+// forward pass of synthetic data, the first time it meets a shape at a
+// given worker count and ISA, and caches the winner for the life of the
+// process, like cuDNN's benchmark mode; tiny shapes skip the timing and use
+// im2col. The direct algorithm is never auto-selected.
+func NewConv(p ConvParams, algo Algo) *Conv {
+	p = p.norm()
+	p.check()
+	if algo < AlgoAuto || algo > AlgoWinograd {
+		panic(fmt.Sprintf("kernels: NewConv: unknown algorithm %d", int(algo)))
+	}
+	return newConv(p, algo, false)
+}
+
+func newConv(p ConvParams, algo Algo, noFlip bool) *Conv {
+	if algo == AlgoAuto {
+		algo = autoAlgo(p)
+	}
+	if algo == AlgoWinograd && !winogradApplies(p) {
+		algo = AlgoIm2col
+	}
+	c := &Conv{p: p, algo: algo, oh: p.OutH(), ow: p.OutW(), noFlip: noFlip}
+	c.im = newIm2colPlan(p)
+	if algo == AlgoWinograd {
+		c.wino = newWinogradPlan(p)
+	}
+	c.flipFn = c.flipWorker
+	c.biasSum = c.biasWorker
+	return c
+}
+
+// Params returns the (normalised) shape of the plan.
+func (c *Conv) Params() ConvParams { return c.p }
+
+// Algo returns the algorithm the plan runs (never AlgoAuto).
+func (c *Conv) Algo() Algo { return c.algo }
+
+// checkLen panics unless s holds n floats.
+func checkLen(op, name string, s []float32, n int) {
+	if len(s) < n {
+		panic(fmt.Sprintf("kernels: %s: len(%s) = %d, want at least %d", op, name, len(s), n))
+	}
+}
+
+// Forward computes y = conv(x, w) + bias, then max(0,·) when relu is set:
+// x is [N,C,H,W], w [K,C,R,S], bias [K] or nil, y [N,K,OH,OW] (overwritten).
+func (c *Conv) Forward(x, w, bias, y []float32, relu bool) {
+	p := c.p
+	checkLen("Conv.Forward", "x", x, p.N*p.C*p.H*p.W)
+	checkLen("Conv.Forward", "w", w, p.K*p.C*p.R*p.S)
+	checkLen("Conv.Forward", "y", y, p.N*p.K*c.oh*c.ow)
+	if bias != nil {
+		checkLen("Conv.Forward", "bias", bias, p.K)
+	}
+	if p.N == 0 {
+		return
+	}
+	switch c.algo {
+	case AlgoWinograd:
+		c.wino.forward(x, w, bias, y, relu)
+	case AlgoDirect:
+		convDirectForward(p, x, w, bias, y, relu)
+	default:
+		c.im.forward(x, w, bias, y, relu)
+	}
+}
+
+// BackwardData computes dx[n,c,h,w] = Σ dy[n,k,oh,ow]*w[k,c,r,s] over the
+// positions where input (h,w) met weight (r,s) in Forward: dy is [N,K,OH,OW],
+// w [K,C,R,S], dx [N,C,H,W] (overwritten). A ReLU fused in Forward is not
+// undone here: multiply dy by the ReLU mask first (ReluBackward).
+func (c *Conv) BackwardData(dy, w, dx []float32) {
+	p := c.p
+	checkLen("Conv.BackwardData", "dy", dy, p.N*p.K*c.oh*c.ow)
+	checkLen("Conv.BackwardData", "w", w, p.K*p.C*p.R*p.S)
+	checkLen("Conv.BackwardData", "dx", dx, p.N*p.C*p.H*p.W)
+	if p.N == 0 {
+		return
+	}
+	if c.algo == AlgoDirect {
+		convDirectBackwardData(p, dy, w, dx)
+		return
+	}
+	if !c.noFlip && p.StrideH == 1 && p.StrideW == 1 &&
+		p.PadH <= p.DilH*(p.R-1) && p.PadW <= p.DilW*(p.S-1) {
+		if c.flip == nil {
+			fp := p
+			fp.C, fp.K = p.K, p.C
+			fp.H, fp.W = c.oh, c.ow
+			fp.PadH, fp.PadW = p.DilH*(p.R-1)-p.PadH, p.DilW*(p.S-1)-p.PadW
+			c.flip = newConv(fp, c.algo, true)
+			c.wflip = convFloats(len(w[:p.K*p.C*p.R*p.S]))
+		}
+		c.flipW = w
+		ParallelFor(p.C, 1+4096/(p.K*p.R*p.S), c.flipFn)
+		c.flipW = nil
+		c.flip.Forward(dy, c.wflip, nil, dx, false)
+		return
+	}
+	c.im.backwardData(dy, w, dx)
+}
+
+// flipWorker writes wflip[c,k,r,s] = w[k,c,R-1-r,S-1-s] for c in [lo, hi).
+func (c *Conv) flipWorker(lo, hi int) {
+	p := c.p
+	rs := p.R * p.S
+	for ch := lo; ch < hi; ch++ {
+		for k := 0; k < p.K; k++ {
+			src := c.flipW[(k*p.C+ch)*rs : (k*p.C+ch+1)*rs]
+			dst := c.wflip[(ch*p.K+k)*rs : (ch*p.K+k+1)*rs]
+			for i := range rs {
+				dst[i] = src[rs-1-i]
+			}
+		}
+	}
+}
+
+// BackwardWeights accumulates dw[k,c,r,s] += Σ_{n,oh,ow} dy[n,k,oh,ow] *
+// x[n,c,oh*sh-ph+r*dh, ow*sw-pw+s*dw] and, when db != nil, db[k] += Σ dy[n,k,·,·]:
+// x is [N,C,H,W], dy [N,K,OH,OW], dw [K,C,R,S], db [K].
+func (c *Conv) BackwardWeights(x, dy, dw, db []float32) {
+	p := c.p
+	checkLen("Conv.BackwardWeights", "x", x, p.N*p.C*p.H*p.W)
+	checkLen("Conv.BackwardWeights", "dy", dy, p.N*p.K*c.oh*c.ow)
+	checkLen("Conv.BackwardWeights", "dw", dw, p.K*p.C*p.R*p.S)
+	if db != nil {
+		checkLen("Conv.BackwardWeights", "db", db, p.K)
+	}
+	if p.N == 0 {
+		return
+	}
+	if db != nil {
+		c.dy, c.db = dy, db
+		ParallelFor(p.K, 1+65536/(p.N*c.oh*c.ow), c.biasSum)
+		c.dy, c.db = nil, nil
+	}
+	if c.algo == AlgoDirect {
+		convDirectBackwardWeights(p, x, dy, dw)
+		return
+	}
+	c.im.backwardWeights(x, dy, dw)
+}
+
+// biasWorker adds Σ_{n,oh,ow} dy[n,k,·,·] to db[k] for k in [lo, hi),
+// summing each plane in float64.
+func (c *Conv) biasWorker(lo, hi int) {
+	p, hw := c.p, c.oh*c.ow
+	for k := lo; k < hi; k++ {
+		var s float64
+		for n := 0; n < p.N; n++ {
+			for _, v := range c.dy[(n*p.K+k)*hw : (n*p.K+k+1)*hw] {
+				s += float64(v)
+			}
+		}
+		c.db[k] += float32(s)
+	}
+}

@@ -1,0 +1,77 @@
+// This file holds AlgoAuto's choice: time the applicable algorithms once per
+// shape, worker count and ISA, and remember the winner for the process.
+
+package kernels
+
+import (
+	"os"
+	"sync"
+	"time"
+)
+
+// convAutoMinFLOPs is the direct-convolution size below which auto does not
+// time candidates and takes im2col (timing noise would dominate).
+const convAutoMinFLOPs = 20e6
+
+type convAutoKey struct {
+	p       ConvParams
+	threads int
+	isa     ISA
+}
+
+var convAuto struct {
+	sync.Mutex
+	choice map[convAutoKey]Algo
+}
+
+// autoAlgo returns the algorithm AlgoAuto runs for p. GOCNN_CONV_AUTO=heuristic
+// skips the timing: Winograd wherever it applies with C and K >= 16, else
+// im2col (reproducible choices, e.g. for bit-exact comparisons across runs).
+func autoAlgo(p ConvParams) Algo {
+	if !winogradApplies(p) {
+		return AlgoIm2col
+	}
+	if os.Getenv("GOCNN_CONV_AUTO") == "heuristic" {
+		if p.C >= 16 && p.K >= 16 {
+			return AlgoWinograd
+		}
+		return AlgoIm2col
+	}
+	if p.FLOPs() < convAutoMinFLOPs {
+		return AlgoIm2col
+	}
+	key := convAutoKey{p, Threads(), Active()}
+	convAuto.Lock()
+	defer convAuto.Unlock()
+	if a, ok := convAuto.choice[key]; ok {
+		return a
+	}
+	x := convFloats(p.N * p.C * p.H * p.W)
+	w := convFloats(p.K * p.C * p.R * p.S)
+	y := convFloats(p.N * p.K * p.OutH() * p.OutW())
+	for i := range x {
+		x[i] = float32(i%7) - 3
+	}
+	for i := range w {
+		w[i] = float32(i%5-2) * 0.01
+	}
+	best, bestT := AlgoIm2col, time.Duration(1<<62)
+	for _, a := range []Algo{AlgoIm2col, AlgoWinograd} {
+		c := newConv(p, a, true)
+		c.Forward(x, w, nil, y, false) // warm-up: sizes the scratch
+		t := time.Duration(1 << 62)
+		for range 2 {
+			t0 := time.Now()
+			c.Forward(x, w, nil, y, false)
+			t = min(t, time.Since(t0))
+		}
+		if t < bestT {
+			best, bestT = a, t
+		}
+	}
+	if convAuto.choice == nil {
+		convAuto.choice = map[convAutoKey]Algo{}
+	}
+	convAuto.choice[key] = best
+	return best
+}

@@ -1,0 +1,170 @@
+// Tests of the convolution plans against the float64 reference in
+// internal/ref: every algorithm and ISA, forward, backward data, backward
+// weights and bias, over shapes with odd sizes, strides, padding, dilation
+// and channel counts that are not multiples of the block sizes.
+
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gocnn/gocnn/kernels/internal/ref"
+)
+
+func refShape(p ConvParams) ref.ConvShape {
+	p = p.norm()
+	return ref.ConvShape{N: p.N, C: p.C, H: p.H, W: p.W, K: p.K, R: p.R, S: p.S,
+		StrideH: p.StrideH, StrideW: p.StrideW, PadH: p.PadH, PadW: p.PadW, DilH: p.DilH, DilW: p.DilW}
+}
+
+func convRand(rng *rand.Rand, n int, scale float32) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = (rng.Float32()*2 - 1) * scale
+	}
+	return s
+}
+
+// convTestShapes is the sweep of issue 4: batch 1-3, H and W in 1..17, odd
+// channel counts, stride 2, pad 0/2, dilation 2, 1x1 and 5x5 kernels.
+func convTestShapes() []ConvParams {
+	ps := []ConvParams{
+		{N: 1, C: 3, H: 7, W: 9, K: 5, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 2, C: 13, H: 17, W: 15, K: 19, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 3, C: 5, H: 11, W: 13, K: 7, R: 3, S: 3},
+		{N: 1, C: 1, H: 1, W: 1, K: 1, R: 1, S: 1},
+		{N: 1, C: 9, H: 1, W: 5, K: 3, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 2, C: 17, H: 9, W: 9, K: 23, R: 1, S: 1},
+		{N: 2, C: 6, H: 13, W: 11, K: 9, R: 5, S: 5, PadH: 2, PadW: 2},
+		{N: 1, C: 7, H: 15, W: 17, K: 8, R: 3, S: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1},
+		{N: 2, C: 4, H: 16, W: 13, K: 5, R: 3, S: 3, DilH: 2, DilW: 2, PadH: 2, PadW: 2},
+		{N: 1, C: 5, H: 12, W: 10, K: 6, R: 3, S: 2, StrideH: 2, StrideW: 1, PadH: 0, PadW: 2},
+		{N: 3, C: 2, H: 5, W: 3, K: 33, R: 3, S: 3, PadH: 2, PadW: 2},
+		{N: 1, C: 31, H: 17, W: 17, K: 37, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 0, C: 3, H: 5, W: 5, K: 2, R: 3, S: 3},
+	}
+	return ps
+}
+
+// checkClose compares got with want, element i allowed tol*abs[i] (+ a tiny
+// absolute slack); it reports the first failures with index and max error.
+func checkClose(t *testing.T, what string, got []float32, want, abs []float64, tol float64) {
+	t.Helper()
+	bad, maxErr := 0, 0.0
+	for i := range want {
+		e := math.Abs(float64(got[i]) - want[i])
+		maxErr = max(maxErr, e)
+		if !(e <= tol*abs[i]+1e-30) {
+			if bad < 3 {
+				t.Errorf("%s[%d] = %g, want %g (err %.3g, bound %.3g)", what, i, got[i], want[i], e, tol*abs[i])
+			}
+			bad++
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%s: %d of %d wrong, max error %.3g", what, bad, len(want), maxErr)
+	}
+}
+
+// convTol returns the per-element relative tolerance for algo and shape:
+// float32 rounding grows with the reduction length; Winograd's transforms
+// amplify it (see winograd.go).
+func convTol(p ConvParams, algo Algo, red int) float64 {
+	tol := 2 * 6e-8 * float64(red+8)
+	if algo == AlgoWinograd {
+		tol = 64 * 6e-8 * float64(red+8)
+	}
+	return tol
+}
+
+func TestConv(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		for _, algo := range []Algo{AlgoDirect, AlgoIm2col, AlgoWinograd, AlgoAuto} {
+			for si, p := range convTestShapes() {
+				for _, relu := range []bool{false, true} {
+					t.Run(fmt.Sprintf("%v/%d/relu=%v", algo, si, relu), func(t *testing.T) {
+						testConvShape(t, p, algo, relu, uint64(si))
+					})
+				}
+			}
+		}
+	})
+}
+
+func testConvShape(t *testing.T, p ConvParams, algo Algo, relu bool, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	c := NewConv(p, algo)
+	p = c.Params()
+	oh, ow := p.OutH(), p.OutW()
+	x := convRand(rng, p.N*p.C*p.H*p.W, 1)
+	w := convRand(rng, p.K*p.C*p.R*p.S, 0.5)
+	bias := convRand(rng, p.K, 1)
+	dy := convRand(rng, p.N*p.K*oh*ow, 1)
+	x0, w0, dy0 := append([]float32(nil), x...), append([]float32(nil), w...), append([]float32(nil), dy...)
+
+	const guard = 4
+	y := make([]float32, p.N*p.K*oh*ow+guard)
+	for i := range y {
+		y[i] = float32(math.NaN())
+	}
+	var b []float32
+	if seed%2 == 0 {
+		b = bias
+	}
+	c.Forward(x, w, b, y[:len(y)-guard], relu)
+	want, abs := ref.ConvForward(refShape(p), x, w, b, relu)
+	red := p.C * p.R * p.S
+	checkClose(t, "y", y, want, abs, convTol(p, c.Algo(), red))
+	for i := len(y) - guard; i < len(y); i++ {
+		if !math.IsNaN(float64(y[i])) {
+			t.Fatalf("Forward wrote past y: y[%d] = %g", i, y[i])
+		}
+	}
+	if relu {
+		return // backward is independent of the fused ReLU
+	}
+
+	dx := make([]float32, p.N*p.C*p.H*p.W)
+	for i := range dx {
+		dx[i] = float32(math.NaN())
+	}
+	c.BackwardData(dy, w, dx)
+	wantDx, absDx := ref.ConvBackwardData(refShape(p), dy, w)
+	checkClose(t, "dx", dx, wantDx, absDx, convTol(p, c.Algo(), p.K*p.R*p.S))
+
+	dw := convRand(rng, p.K*p.C*p.R*p.S, 1)
+	db := convRand(rng, p.K, 1)
+	dwPrev, dbPrev := append([]float32(nil), dw...), append([]float32(nil), db...)
+	c.BackwardWeights(x, dy, dw, db)
+	wantDw, absDw, wantDb, absDb := ref.ConvBackwardWeights(refShape(p), x, dy)
+	for i := range wantDw {
+		wantDw[i] += float64(dwPrev[i])
+		absDw[i] += math.Abs(float64(dwPrev[i]))
+	}
+	for i := range wantDb {
+		wantDb[i] += float64(dbPrev[i])
+		absDb[i] += math.Abs(float64(dbPrev[i]))
+	}
+	red = p.N * oh * ow
+	checkClose(t, "dw", dw, wantDw, absDw, convTol(p, AlgoIm2col, red))
+	checkClose(t, "db", db, wantDb, absDb, convTol(p, AlgoIm2col, red))
+
+	for i := range x {
+		if x[i] != x0[i] {
+			t.Fatalf("x[%d] changed", i)
+		}
+	}
+	for i := range w {
+		if w[i] != w0[i] {
+			t.Fatalf("w[%d] changed", i)
+		}
+	}
+	for i := range dy {
+		if dy[i] != dy0[i] {
+			t.Fatalf("dy[%d] changed", i)
+		}
+	}
+}
