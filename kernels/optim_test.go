@@ -1,0 +1,134 @@
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// sgdRef and adamRef are float64 transcriptions of torch.optim's formulas.
+func sgdRef(p, g, buf []float64, h SGDParams) {
+	lr, mom, damp, wd := float64(h.LR), float64(h.Momentum), float64(h.Dampening), float64(h.WeightDecay)
+	for i := range p {
+		d := g[i] + wd*p[i]
+		if mom != 0 {
+			if h.First {
+				buf[i] = d
+			} else {
+				buf[i] = mom*buf[i] + (1-damp)*d
+			}
+			if h.Nesterov {
+				d += mom * buf[i]
+			} else {
+				d = buf[i]
+			}
+		}
+		p[i] -= lr * d
+	}
+}
+
+func adamRef(p, g, m, v, vm []float64, h AdamParams) {
+	for i := range p {
+		gi := g[i]
+		if h.Decoupled {
+			p[i] *= float64(h.Decay)
+		} else {
+			gi += float64(h.WeightDecay) * p[i]
+		}
+		m[i] = float64(h.Beta1)*m[i] + (1-float64(h.Beta1))*gi
+		v[i] = float64(h.Beta2)*v[i] + (1-float64(h.Beta2))*gi*gi
+		vv := v[i]
+		if h.AMSGrad {
+			vm[i] = math.Max(vm[i], v[i])
+			vv = vm[i]
+		}
+		p[i] -= float64(h.StepSize) * m[i] / (math.Sqrt(vv)/float64(h.BC2Sqrt) + float64(h.Eps))
+	}
+}
+
+func randVec(r *rand.Rand, n int, pos bool) ([]float32, []float64) {
+	a, b := make([]float32, n), make([]float64, n)
+	for i := range a {
+		x := float32(r.NormFloat64())
+		if pos {
+			x = x * x
+		}
+		a[i], b[i] = x, float64(x)
+	}
+	return a, b
+}
+
+func closeVec(t *testing.T, what string, got []float32, want []float64, tol float64) {
+	t.Helper()
+	for i := range got {
+		if d := math.Abs(float64(got[i]) - want[i]); d > tol*(1+math.Abs(want[i])) {
+			t.Fatalf("%s[%d] = %v, want %v (error %.3g)", what, i, got[i], want[i], d)
+		}
+	}
+}
+
+func TestSGDStep(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 7, 16, 33} {
+		for _, h := range []SGDParams{
+			{LR: 0.1},
+			{LR: 0.1, WeightDecay: 0.01},
+			{LR: 0.05, Momentum: 0.9, Dampening: 0.1, First: true},
+			{LR: 0.05, Momentum: 0.9, Dampening: 0.1},
+			{LR: 0.05, Momentum: 0.9, Nesterov: true, WeightDecay: 1e-3},
+		} {
+			p, p64 := randVec(r, n, false)
+			g, g64 := randVec(r, n, false)
+			b, b64 := randVec(r, n, false)
+			gOld := append([]float32(nil), g...)
+			SGDStep(p, g, b, h)
+			sgdRef(p64, g64, b64, h)
+			closeVec(t, "p", p, p64, 1e-6)
+			if h.Momentum != 0 {
+				closeVec(t, "buf", b, b64, 1e-6)
+			}
+			for i := range g {
+				if g[i] != gOld[i] {
+					t.Fatal("gradient modified")
+				}
+			}
+		}
+	}
+}
+
+func TestAdamStep(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 9, 64} {
+		for step := 1; step <= 3; step++ {
+			for _, h := range []AdamParams{
+				{LR: 1e-2, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8},
+				{LR: 1e-2, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.1},
+				{LR: 1e-2, Beta1: 0.8, Beta2: 0.99, Eps: 1e-6, WeightDecay: 0.1, Decoupled: true, AMSGrad: true},
+			} {
+				bc1 := 1 - math.Pow(float64(h.Beta1), float64(step))
+				h.StepSize = float32(float64(h.LR) / bc1)
+				h.BC2Sqrt = float32(math.Sqrt(1 - math.Pow(float64(h.Beta2), float64(step))))
+				h.Decay = float32(1 - float64(h.LR)*float64(h.WeightDecay))
+				p, p64 := randVec(r, n, false)
+				g, g64 := randVec(r, n, false)
+				m, m64 := randVec(r, n, false)
+				v, v64 := randVec(r, n, true)
+				vm, vm64 := randVec(r, n, true)
+				AdamStep(p, g, m, v, vm, h)
+				adamRef(p64, g64, m64, v64, vm64, h)
+				closeVec(t, "p", p, p64, 1e-5)
+				closeVec(t, "m", m, m64, 1e-6)
+				closeVec(t, "v", v, v64, 1e-6)
+			}
+		}
+	}
+}
+
+func TestOptimStepPanicsOnLength(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic on length mismatch")
+		}
+	}()
+	AdamStep(make([]float32, 3), make([]float32, 2), make([]float32, 3), make([]float32, 3), nil, AdamParams{})
+}
