@@ -1,0 +1,139 @@
+// This file holds the trainer's configuration, its defaults and its
+// validation: every bad value is a clear error before any work starts.
+
+package vgg16
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Config configures Train. The zero value of a field means "choose a
+// sensible default for the data" unless its comment says otherwise.
+type Config struct {
+	Data   string // training images: an image folder (root/<class>/...) or "embedded:fmnist"
+	Val    string // validation folder; empty means a stratified split of Data
+	Arch   string // vgg11, vgg13, vgg16, vgg19, with an optional _bn suffix; default vgg16
+	Size   int    // input height and width; default: the images' size, at least 32
+	Head   string // "auto" (compact below 64 px), "compact" or "torchvision"
+	Epochs int    // default 4
+	Batch  int    // default 64 (compact) or 8; the CLI rejects an explicit 0
+	LR     float64
+	Optim  string // adam (default), adamw or sgd
+	// Imbalance is the class-imbalance strategy: auto (default), none,
+	// weights, focal, oversample or undersample.
+	Imbalance string
+	// OnCollapse says what to do when the collapse detector fires: warn
+	// (default), stop, or fix (apply the next remedy).
+	OnCollapse     string
+	Weights        string // pretrained weights (.pth or .safetensors) to start from
+	FreezeFeatures bool   // train only the classifier
+	Out            string // output folder for checkpoints and metrics; default "runs/<time>"
+	Seed           uint64
+	ValFraction    float64 // fraction held out when Val is empty; default 0.2
+	Resume         bool    // continue from Out/last.safetensors
+	Threads        int     // kernel worker goroutines; 0 means GOMAXPROCS
+	MaxSteps       int     // stop after this many optimizer steps (0: no limit); for tests and demos
+	EvalEvery      int     // also check for collapse every N steps in long epochs (0: per epoch only)
+	JSON           bool    // log JSON lines instead of text
+	Log            io.Writer
+}
+
+// knownArchs are the VGG configurations torchvision defines.
+var knownArchs = map[string]bool{"vgg11": true, "vgg13": true, "vgg16": true, "vgg19": true}
+
+// ParseArch splits "vgg16_bn" into its depth name and whether it has BN. It
+// returns an error naming the valid choices for anything else.
+func ParseArch(arch string) (name string, bn bool, err error) {
+	a := strings.ToLower(strings.TrimSpace(arch))
+	if strings.HasSuffix(a, "_bn") {
+		a, bn = strings.TrimSuffix(a, "_bn"), true
+	}
+	if !knownArchs[a] {
+		return "", false, fmt.Errorf("unknown architecture %q (want vgg11, vgg13, vgg16 or vgg19, optionally with _bn)", arch)
+	}
+	return a, bn, nil
+}
+
+// oneOf returns an error unless v is one of the choices.
+func oneOf(flag, v string, choices ...string) error {
+	for _, c := range choices {
+		if v == c {
+			return nil
+		}
+	}
+	return fmt.Errorf("-%s %q: want one of %s", flag, v, strings.Join(choices, ", "))
+}
+
+// withDefaults returns c with every zero field set to its default, or an
+// error for a value that cannot work.
+func (c Config) withDefaults() (Config, error) {
+	if c.Data == "" {
+		return c, fmt.Errorf("no training data: give -data DIR (an image folder with one subfolder per class)")
+	}
+	if c.Arch == "" {
+		c.Arch = "vgg16"
+	}
+	if _, _, err := ParseArch(c.Arch); err != nil {
+		return c, err
+	}
+	if c.Head == "" {
+		c.Head = "auto"
+	}
+	if err := oneOf("head", c.Head, "auto", "compact", "torchvision"); err != nil {
+		return c, err
+	}
+	if c.Size < 0 || (c.Size > 0 && c.Size < 32) {
+		return c, fmt.Errorf("-size %d: VGG needs inputs of at least 32x32", c.Size)
+	}
+	if c.Epochs < 0 {
+		return c, fmt.Errorf("-epochs %d: must be positive", c.Epochs)
+	}
+	if c.Epochs == 0 {
+		c.Epochs = 4
+	}
+	if c.Batch < 0 {
+		return c, fmt.Errorf("-batch %d: must be at least 1", c.Batch)
+	}
+	if c.LR < 0 {
+		return c, fmt.Errorf("-lr %g: must be positive", c.LR)
+	}
+	if c.Optim == "" {
+		c.Optim = "adam"
+	}
+	if err := oneOf("optim", c.Optim, "adam", "adamw", "sgd"); err != nil {
+		return c, err
+	}
+	if c.LR == 0 {
+		c.LR = 1e-4
+		if c.Optim == "sgd" {
+			c.LR = 1e-2
+		}
+	}
+	if c.Imbalance == "" {
+		c.Imbalance = "auto"
+	}
+	if err := oneOf("imbalance", c.Imbalance, "auto", "none", "weights", "focal", "oversample", "undersample"); err != nil {
+		return c, err
+	}
+	if c.OnCollapse == "" {
+		c.OnCollapse = "warn"
+	}
+	if err := oneOf("on-collapse", c.OnCollapse, "warn", "stop", "fix"); err != nil {
+		return c, err
+	}
+	if c.ValFraction == 0 {
+		c.ValFraction = 0.2
+	}
+	if c.ValFraction <= 0 || c.ValFraction >= 1 {
+		return c, fmt.Errorf("validation fraction %g: must be in (0, 1)", c.ValFraction)
+	}
+	if c.Threads < 0 || c.MaxSteps < 0 || c.EvalEvery < 0 {
+		return c, fmt.Errorf("-threads, -max-steps and -eval-every must not be negative")
+	}
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+	return c, nil
+}
