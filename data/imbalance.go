@@ -28,7 +28,7 @@ const (
 // ImbalancePlan is what gocnn does about a class imbalance.
 type ImbalancePlan struct {
 	Counts   []int   `json:"counts"`
-	Ratio    float64 `json:"ratio"` // max(count) / min(count) over the non-empty classes
+	Ratio    float64 `json:"ratio"`                   // max(count) / min(count) over the non-empty classes
 	Empty    []int   `json:"empty_classes,omitempty"` // classes with no samples
 	Strategy string  `json:"strategy"`
 	Extreme  bool    `json:"extreme"` // Ratio > ExtremeRatio

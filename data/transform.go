@@ -20,6 +20,7 @@ type Sample struct {
 	Image
 	Tmp     Image       // second buffer: write here, then call Swap
 	RNG     *tensor.RNG // seeded per sample by the caller
+	mid     Image       // the resampler's intermediate
 	scratch []float32
 	state   [20]byte
 }
