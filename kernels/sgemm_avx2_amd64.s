@@ -112,9 +112,10 @@ TEXT ·sgemmMicro6x16AVX2(SB), NOSPLIT, $0-48
 	VXORPS Y10, Y10, Y10 // acc[5] = 0
 	VXORPS Y11, Y11, Y11
 
-loop4: // for ; CX >= 4; CX -= 4: four k steps
-	CMPQ       CX, $4
-	JLT        tail
+	SUBQ $4, CX          // CX = kc - 4: steps left after the next four
+	JLT  tail4
+
+loop4: // for ; CX >= 0; CX -= 4: four k steps
 	PREFETCHT0 384(AX)   // A panel 16 steps ahead (it streams from L2)
 	STEP6x16(0, 0)       // k step p
 	STEP6x16(24, 64)     // k step p+1
@@ -123,16 +124,18 @@ loop4: // for ; CX >= 4; CX -= 4: four k steps
 	ADDQ       $96, AX   // AX = &Ap[(p+4)*6]
 	ADDQ       $256, BX  // BX = &Bp[(p+4)*16]
 	SUBQ       $4, CX    // CX -= 4
-	JMP        loop4
+	JGE        loop4
+
+tail4:
+	ADDQ $4, CX          // CX = steps left (0..3)
+	JZ   store
 
 tail: // for ; CX > 0; CX--: one k step
-	TESTQ CX, CX
-	JZ    store
 	STEP6x16(0, 0)       // k step p
 	ADDQ  $24, AX        // AX = &Ap[(p+1)*6]
 	ADDQ  $64, BX        // BX = &Bp[(p+1)*16]
 	DECQ  CX             // CX--
-	JMP   tail
+	JNZ   tail
 
 store:
 	VBROADCASTSS alpha+40(FP), Y14 // Y14 = alpha in all lanes

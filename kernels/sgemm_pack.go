@@ -1,72 +1,97 @@
 // This file holds the packing routines of Sgemm: they copy a block of op(A)
 // or op(B) into the contiguous, zero-padded micro-panel layout the
 // micro-kernels stream through, so that the kernels read memory in order
-// whatever the transposes and leading dimensions.
+// whatever the transposes and leading dimensions. Sources are read along
+// their rows (sequentially), destinations written in panel order.
 
 package kernels
 
 // packA packs rows [i0, i0+mb) × columns [p0, p0+kb) of op(A) into dst as
 // ceil(mb/mr) panels of mr×kb; in panel q, element (i, p) sits at
-// dst[q*mr*kb + p*mr + i]. Rows past mb are zero.
+// dst[q*mr*kb + p*mr + i]. Rows past mb are zero. mr <= 16.
 func packA(dst []float32, trans bool, a []float32, lda, i0, mb, p0, kb, mr int) {
 	for ir := 0; ir < mb; ir += mr {
 		rows := min(mr, mb-ir)
 		d := dst[ir*kb : ir*kb+mr*kb]
 		if trans {
 			// op(A)[i][p] = a[p*lda+i]: each p gives mr contiguous values.
-			for p := 0; p < kb; p++ {
-				src := a[(p0+p)*lda+i0+ir:]
-				dp := d[p*mr : p*mr+mr]
-				copy(dp, src[:rows])
-				clear(dp[rows:])
-			}
-			continue
-		}
-		// op(A)[i][p] = a[i*lda+p]: row i is contiguous, scattered with stride mr.
-		for i := 0; i < rows; i++ {
-			src := a[(i0+ir+i)*lda+p0:]
-			src = src[:kb]
-			for p, v := range src {
-				d[p*mr+i] = v
-			}
-		}
-		for i := rows; i < mr; i++ {
-			for p := 0; p < kb; p++ {
-				d[p*mr+i] = 0
-			}
+			packRows(d, a, lda, p0, kb, i0+ir, rows, mr)
+		} else {
+			// op(A)[i][p] = a[i*lda+p]: rows of A are interleaved.
+			packCols(d, a, lda, i0+ir, rows, p0, kb, mr)
 		}
 	}
 }
 
 // packB packs rows [p0, p0+kb) × columns [j0, j0+nb) of op(B) into dst as
 // ceil(nb/nr) panels of kb×nr; in panel q, element (p, j) sits at
-// dst[q*nr*kb + p*nr + j]. Columns past nb are zero.
+// dst[q*nr*kb + p*nr + j]. Columns past nb are zero. nr <= 64.
 func packB(dst []float32, trans bool, b []float32, ldb, p0, kb, j0, nb, nr int) {
-	for jr := 0; jr < nb; jr += nr {
-		cols := min(nr, nb-jr)
-		d := dst[jr*kb : jr*kb+nr*kb]
-		if !trans {
-			// op(B)[p][j] = b[p*ldb+j]: each p gives nr contiguous values.
-			for p := 0; p < kb; p++ {
-				src := b[(p0+p)*ldb+j0+jr:]
-				dp := d[p*nr : p*nr+nr]
-				copy(dp, src[:cols])
-				clear(dp[cols:])
-			}
-			continue
+	if trans {
+		// op(B)[p][j] = b[j*ldb+p]: rows of B (columns of op(B)) are interleaved.
+		for jr := 0; jr < nb; jr += nr {
+			packCols(dst[jr*kb:jr*kb+nr*kb], b, ldb, j0+jr, min(nr, nb-jr), p0, kb, nr)
 		}
-		// op(B)[p][j] = b[j*ldb+p]: column j of op(B) is contiguous.
-		for j := 0; j < cols; j++ {
-			src := b[(j0+jr+j)*ldb+p0:]
-			src = src[:kb]
-			for p, v := range src {
-				d[p*nr+j] = v
+		return
+	}
+	// op(B)[p][j] = b[p*ldb+j]: walk each row of B once, dealing nr-wide
+	// pieces to the panels.
+	full := nb / nr * nr
+	for p := 0; p < kb; p++ {
+		src := b[(p0+p)*ldb+j0 : (p0+p)*ldb+j0+nb]
+		d := dst[p*nr:]
+		jr := 0
+		if nr == 16 {
+			for ; jr < full; jr += 16 {
+				*(*[16]float32)(d[jr*kb:]) = *(*[16]float32)(src[jr:])
+			}
+		} else {
+			for ; jr < full; jr += nr {
+				copy(d[jr*kb:jr*kb+nr], src[jr:jr+nr])
 			}
 		}
-		for j := cols; j < nr; j++ {
-			for p := 0; p < kb; p++ {
-				d[p*nr+j] = 0
-			}
+		if jr < nb {
+			dp := d[jr*kb : jr*kb+nr]
+			copy(dp, src[jr:])
+			clear(dp[nb-jr:])
+		}
+	}
+}
+
+// packRows copies, for p in [0, kb), the n values x[(p0+p)*ld+c0 : ...+n] to
+// d[p*w : p*w+n] and zeroes d[p*w+n : p*w+w].
+func packRows(d, x []float32, ld, p0, kb, c0, n, w int) {
+	for p := 0; p < kb; p++ {
+		dp := d[p*w : p*w+w]
+		copy(dp, x[(p0+p)*ld+c0:(p0+p)*ld+c0+n])
+		clear(dp[n:])
+	}
+}
+
+// packCols interleaves n rows of x, x[(r0+i)*ld+p0 : ...+kb] for i < n, into
+// d as d[p*w+i], zeroing d[p*w+i] for n <= i < w.
+func packCols(d, x []float32, ld, r0, n, p0, kb, w int) {
+	d = d[:kb*w]
+	if n == 6 && w == 6 {
+		x0 := x[r0*ld+p0 : r0*ld+p0+kb]
+		x1 := x[(r0+1)*ld+p0 : (r0+1)*ld+p0+kb]
+		x2 := x[(r0+2)*ld+p0 : (r0+2)*ld+p0+kb]
+		x3 := x[(r0+3)*ld+p0 : (r0+3)*ld+p0+kb]
+		x4 := x[(r0+4)*ld+p0 : (r0+4)*ld+p0+kb]
+		x5 := x[(r0+5)*ld+p0 : (r0+5)*ld+p0+kb]
+		for p := range x0 {
+			dp := (*[6]float32)(d[p*6:])
+			dp[0], dp[1], dp[2], dp[3], dp[4], dp[5] = x0[p], x1[p], x2[p], x3[p], x4[p], x5[p]
+		}
+		return
+	}
+	if n < w {
+		clear(d)
+	}
+	for i := 0; i < n; i++ {
+		xi := x[(r0+i)*ld+p0 : (r0+i)*ld+p0+kb]
+		for p, v := range xi {
+			d[p*w+i] = v
 		}
 	}
 }

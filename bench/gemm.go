@@ -1,0 +1,135 @@
+// This file holds the GEMM runner behind `gocnn bench gemm`: one Sgemm shape,
+// timed as the median of several runs after warm-up, reported in GFLOP/s and
+// as a share of this machine's measured FMA peak.
+
+package bench
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/gocnn/gocnn/kernels"
+)
+
+// GemmConfig is one GEMM benchmark: C(M×N) = op(A)·op(B) with op(A) M×K,
+// op(B) K×N, alpha 1, beta 0, tight leading dimensions.
+type GemmConfig struct {
+	M, N, K        int
+	TransA, TransB bool
+	// Threads is the worker count; 0 keeps kernels.Threads().
+	Threads int
+	// ISA forces an instruction set ("generic", "avx2", "avx512"); "" keeps
+	// the active one.
+	ISA string
+	// Reps is the least number of timed runs (default 5); runs continue until
+	// MinTime has passed too (default 1s), at most 1000.
+	Reps    int
+	MinTime time.Duration
+	// NoPeak skips the FMA-peak probe (PeakGFLOPS is then 0).
+	NoPeak bool
+}
+
+// GemmResult is the outcome of RunGemm, one JSON object per shape.
+type GemmResult struct {
+	Op          string  `json:"op"` // "sgemm"
+	M           int     `json:"m"`
+	N           int     `json:"n"`
+	K           int     `json:"k"`
+	TransA      bool    `json:"transa"`
+	TransB      bool    `json:"transb"`
+	Threads     int     `json:"threads"`
+	ISA         string  `json:"isa"`
+	GFLOPS      float64 `json:"gflops"`      // median run
+	BestGFLOPS  float64 `json:"best_gflops"` // fastest run
+	PeakGFLOPS  float64 `json:"peak_gflops"` // FMA probe on Threads cores
+	PeakPercent float64 `json:"peak_percent"`
+	Runs        int     `json:"runs"`
+	MedianMS    float64 `json:"median_ms"`
+}
+
+// String formats r for a terminal.
+func (r GemmResult) String() string {
+	s := fmt.Sprintf("sgemm m=%d n=%d k=%d transa=%v transb=%v threads=%d isa=%s: %.1f GFLOP/s (median of %d, best %.1f, %.3f ms)",
+		r.M, r.N, r.K, r.TransA, r.TransB, r.Threads, r.ISA, r.GFLOPS, r.Runs, r.BestGFLOPS, r.MedianMS)
+	if r.PeakGFLOPS > 0 {
+		s += fmt.Sprintf(", %.0f%% of the %.0f GFLOP/s FMA peak", r.PeakPercent, r.PeakGFLOPS)
+	}
+	return s
+}
+
+// RunGemm runs cfg and returns its result. It sets the kernels' worker count
+// and ISA for the duration of the run and restores them; it must not run
+// while other goroutines use the kernels with other settings.
+func RunGemm(cfg GemmConfig) (GemmResult, error) {
+	if cfg.M <= 0 || cfg.N <= 0 || cfg.K <= 0 {
+		return GemmResult{}, fmt.Errorf("bench gemm: sizes must be positive, got m=%d n=%d k=%d", cfg.M, cfg.N, cfg.K)
+	}
+	if cfg.Threads < 0 {
+		return GemmResult{}, fmt.Errorf("bench gemm: threads must be >= 0, got %d", cfg.Threads)
+	}
+	if cfg.ISA != "" {
+		isa, err := kernels.ParseISA(cfg.ISA)
+		if err != nil {
+			return GemmResult{}, fmt.Errorf("bench gemm: %w", err)
+		}
+		if !kernels.Supported(isa) {
+			return GemmResult{}, fmt.Errorf("bench gemm: ISA %s is not available here (available: %v)", isa, kernels.Available())
+		}
+		defer kernels.SetISA(kernels.SetISA(isa))
+	}
+	if cfg.Threads > 0 {
+		defer kernels.SetThreads(kernels.SetThreads(cfg.Threads))
+	}
+	if cfg.Reps <= 0 {
+		cfg.Reps = 5
+	}
+	if cfg.MinTime <= 0 {
+		cfg.MinTime = time.Second
+	}
+	m, n, k := cfg.M, cfg.N, cfg.K
+	lda, ldb := k, n
+	if cfg.TransA {
+		lda = m
+	}
+	if cfg.TransB {
+		ldb = k
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	a, b, c := randSlice(rng, m*k), randSlice(rng, k*n), make([]float32, m*n)
+	call := func() {
+		kernels.Sgemm(cfg.TransA, cfg.TransB, m, n, k, 1, a, lda, b, ldb, 0, c, n)
+	}
+	call() // warm-up: packing buffers, page faults, helper goroutines
+	var times []float64
+	start := time.Now()
+	for len(times) < 1000 && (len(times) < cfg.Reps || time.Since(start) < cfg.MinTime) {
+		t0 := time.Now()
+		call()
+		times = append(times, time.Since(t0).Seconds())
+	}
+	slices.Sort(times)
+	flops := 2 * float64(m) * float64(n) * float64(k)
+	r := GemmResult{
+		Op: "sgemm", M: m, N: n, K: k, TransA: cfg.TransA, TransB: cfg.TransB,
+		Threads: kernels.Threads(), ISA: kernels.Active().String(),
+		GFLOPS:     flops / times[len(times)/2] / 1e9,
+		BestGFLOPS: flops / times[0] / 1e9,
+		Runs:       len(times),
+		MedianMS:   times[len(times)/2] * 1e3,
+	}
+	if !cfg.NoPeak {
+		r.PeakGFLOPS = kernels.FMAPeak(r.Threads, 10)
+		r.PeakPercent = 100 * r.GFLOPS / r.PeakGFLOPS
+	}
+	return r, nil
+}
+
+func randSlice(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(rng.Float64() - 0.5)
+	}
+	return s
+}
