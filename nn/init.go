@@ -62,6 +62,14 @@ func InitVGG(m Module, g *tensor.RNG) {
 		for i := 0; i < l.Len(); i++ {
 			InitVGG(l.At(i), g)
 		}
+	case *Conv2d:
+		KaimingNormalFanOut(l.Weight.Value, g)
+		if l.Bias != nil {
+			l.Bias.Value.Zero()
+		}
+	case *BatchNorm2d:
+		l.Weight.Value.Fill(1)
+		l.Bias.Value.Zero()
 	case *Linear:
 		l.Weight.Value.FillNormal(g, 0, 0.01)
 		if l.Bias != nil {

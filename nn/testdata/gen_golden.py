@@ -28,7 +28,7 @@ meta = {}
 
 
 def put(name, t):
-    t = torch.as_tensor(t).detach().to(torch.float32).contiguous()
+    t = torch.as_tensor(t).detach().to(torch.float32).contiguous().clone()
     assert name not in arrays, name
     arrays[name] = t
 

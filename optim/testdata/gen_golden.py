@@ -25,7 +25,7 @@ arrays, meta = {}, {}
 
 
 def put(name, t):
-    arrays[name] = torch.as_tensor(t).detach().to(torch.float32).contiguous()
+    arrays[name] = torch.as_tensor(t).detach().to(torch.float32).contiguous().clone()
 
 
 torch.manual_seed(11)
