@@ -31,7 +31,7 @@ func (e *FormatError) Error() string {
 		s += fmt.Sprintf(": offset %d", e.Offset)
 	}
 	s += ": " + e.Msg
-	if e.Err != nil && e.Err != ErrUnsafe {
+	if e.Err != nil {
 		s += ": " + e.Err.Error()
 	}
 	return s
