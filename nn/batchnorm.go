@@ -65,7 +65,7 @@ func NewBatchNorm2d(c int) *BatchNorm2d {
 
 // Forward normalises x [N, C, H, W].
 func (b *BatchNorm2d) Forward(x *tensor.Tensor) *tensor.Tensor {
-	n, c, h, w := need4(fmt.Sprintf("BatchNorm2d(%d)", b.C), x, b.C)
+	n, c, h, w := need4("BatchNorm2d", x, b.C)
 	hw := h * w
 	b.x = x
 	b.y = ensure(b.y, dimsOf(x))
@@ -98,7 +98,7 @@ func (b *BatchNorm2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 // off). After a training Forward the batch statistics' dependence on x is
 // included; after an evaluation Forward dx = dy·γ/√(running_var+eps).
 func (b *BatchNorm2d) Backward(dy *tensor.Tensor) *tensor.Tensor {
-	mustSameShape(fmt.Sprintf("BatchNorm2d(%d)", b.C), dy, b.y)
+	mustSameShape("BatchNorm2d", dy, b.y)
 	n, c := dy.Dim(0), b.C
 	hw := dy.Dim(2) * dy.Dim(3)
 	dg, db := b.sdg, b.sdb // sinks for frozen parameters

@@ -95,7 +95,7 @@ func (c *Conv2d) Plan() *kernels.Conv { return c.plan }
 
 // Forward computes the convolution of x [N, In, H, W].
 func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
-	n, _, h, w := need4(fmt.Sprintf("Conv2d(%d, %d)", c.In, c.Out), x, c.In)
+	n, _, h, w := need4("Conv2d", x, c.In)
 	plan := c.ensurePlan(n, h, w)
 	p := plan.Params()
 	c.x = x
