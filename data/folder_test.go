@@ -136,11 +136,11 @@ func TestManifest(t *testing.T) {
 	require.Len(t, f.Warnings, 1)
 
 	for in, want := range map[string]string{
-		"":                    "no records",
-		"a.png\n":             "line 1: 1 fields",
+		"":                     "no records",
+		"a.png\n":              "line 1: 1 fields",
 		"a.png,1\nb.png,1,2\n": "line 2: 3 fields",
-		"a.png,\n":            "line 1: empty",
-		"\"a.png,1\n":         "line 1",
+		"a.png,\n":             "line 1: empty",
+		"\"a.png,1\n":          "line 1",
 	} {
 		_, err := ParseManifest(strings.NewReader(in), "")
 		require.ErrorContains(t, err, want, "%q", in)
