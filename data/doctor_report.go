@@ -190,7 +190,7 @@ func (r *Report) findings() {
 		add("error", "empty_class", "classes with no readable images: %s", strings.Join(names, ", "))
 	}
 	if p.Strategy != StrategyNone {
-		add("warning", "imbalance", "class imbalance: %s (what -imbalance auto does)", p.Reason)
+		add("warning", "imbalance", "%s (what the trainer's -imbalance auto does)", p.Reason)
 	}
 	if n := len(r.Blank); n > 0 {
 		add("warning", "blank", "%d blank or constant images", n)
