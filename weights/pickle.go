@@ -93,8 +93,20 @@ func (u *unpickler) read(n int64) ([]byte, error) {
 	if n < 0 || n > u.size-u.pos {
 		return nil, u.errorf("%s claims %d bytes but only %d remain (truncated or corrupt)", opName(u.curOp), n, u.size-u.pos)
 	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(u.r, b); err != nil {
+	var b []byte
+	var err error
+	if n <= 1<<20 {
+		b = make([]byte, n)
+		_, err = io.ReadFull(u.r, b)
+	} else {
+		// size may be a compressed zip entry's unverified claim: grow the
+		// buffer only as the bytes arrive.
+		b, err = io.ReadAll(io.LimitReader(u.r, n))
+		if err == nil && int64(len(b)) != n {
+			err = io.ErrUnexpectedEOF
+		}
+	}
+	if err != nil {
 		return nil, &FormatError{File: u.file, Entry: u.entry, Offset: u.base + u.pos, Msg: "pickle: read", Err: err}
 	}
 	u.pos += n

@@ -53,7 +53,7 @@ func loadTorchZip(r io.ReaderAt, size int64, name string) (*StateDict, error) {
 		}
 	}
 
-	if pkl.UncompressedSize64 > maxPickle {
+	if pkl.UncompressedSize64 > maxPickle || pkl.Method == zip.Store && pkl.CompressedSize64 > uint64(size) {
 		return nil, formatErr(name, pkl.Name, "pickle of %d bytes is larger than a state dict's", pkl.UncompressedSize64)
 	}
 	rc, err := pkl.Open()
