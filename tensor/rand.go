@@ -49,12 +49,24 @@ func (g *RNG) SetState(b []byte) error { return g.pcg.UnmarshalBinary(b) }
 
 // FillNormal fills t with values drawn from N(mean, std²) and returns t.
 func (t *Tensor) FillNormal(g *RNG, mean, std float64) *Tensor {
+	if t.IsContiguous() {
+		for i := range t.Data() {
+			t.data[i] = float32(mean + std*g.r.NormFloat64())
+		}
+		return t
+	}
 	t.each(func(off int) { t.data[off] = float32(mean + std*g.NormFloat64()) })
 	return t
 }
 
 // FillUniform fills t with values drawn uniformly from [lo, hi) and returns t.
 func (t *Tensor) FillUniform(g *RNG, lo, hi float64) *Tensor {
+	if t.IsContiguous() {
+		for i := range t.Data() {
+			t.data[i] = float32(lo + (hi-lo)*g.r.Float64())
+		}
+		return t
+	}
 	t.each(func(off int) { t.data[off] = float32(lo + (hi-lo)*g.Float64()) })
 	return t
 }

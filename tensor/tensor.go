@@ -186,7 +186,7 @@ func (t *Tensor) Zero() { t.Fill(0) }
 // each calls fn with the storage offset of every element in row-major order.
 func (t *Tensor) each(fn func(off int)) {
 	if t.IsContiguous() {
-		for i := 0; i < t.Len(); i++ {
+		for i, n := 0, t.Len(); i < n; i++ {
 			fn(i)
 		}
 		return
