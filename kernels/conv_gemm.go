@@ -46,10 +46,6 @@ func convPanels(n, q int) int { return (n + q - 1) / q }
 // stride ldc. k >= 1.
 func convGemm(m, n, k int, ap []float32, aps int, bp []float32, bps int,
 	c []float32, ldc int, acc bool, bias []float32, relu bool) {
-	kern := convKernelGeneric
-	if active != Generic {
-		kern = convKernel
-	}
 	var tile [convMR * convNR]float32
 	mp, np := convPanels(m, convMR), convPanels(n, convNR)
 	for p0 := 0; p0 < k; p0 += convKC {
@@ -66,7 +62,7 @@ func convGemm(m, n, k int, ap []float32, aps int, bp []float32, bps int,
 					rows := min(convMR, m-ip*convMR)
 					co := ip*convMR*ldc + jp*convNR
 					if rows == convMR && cols == convNR {
-						kern(kk, a, b, &c[co], ldc, a0)
+						convKernel(kk, a, b, &c[co], ldc, a0)
 						if last && (bias != nil || relu) {
 							convEpilogue(c[co:], ldc, rows, cols, bias, ip*convMR, relu)
 						}
@@ -80,7 +76,7 @@ func convGemm(m, n, k int, ap []float32, aps int, bp []float32, bps int,
 							}
 						}
 					}
-					kern(kk, a, b, &tile[0], convNR, a0)
+					convKernel(kk, a, b, &tile[0], convNR, a0)
 					for r := 0; r < rows; r++ {
 						copy(c[co+r*ldc:co+r*ldc+cols], tile[r*convNR:r*convNR+cols])
 					}

@@ -168,3 +168,61 @@ func testConvShape(t *testing.T, p ConvParams, algo Algo, relu bool, seed uint64
 		}
 	}
 }
+
+// TestConvWorkersSameBits checks that every algorithm gives the same bits for
+// 1, 2 and 3 workers (the reduction order never depends on the split).
+func TestConvWorkersSameBits(t *testing.T) {
+	p := ConvParams{N: 2, C: 19, H: 13, W: 11, K: 14, R: 3, S: 3, PadH: 1, PadW: 1}
+	rng := rand.New(rand.NewPCG(3, 3))
+	x := convRand(rng, p.N*p.C*p.H*p.W, 1)
+	w := convRand(rng, p.K*p.C*9, 1)
+	dy := convRand(rng, p.N*p.K*p.OutH()*p.OutW(), 1)
+	defer SetThreads(SetThreads(0))
+	for _, algo := range []Algo{AlgoIm2col, AlgoWinograd} {
+		var ref0 [][]float32
+		for _, th := range []int{1, 2, 3} {
+			SetThreads(th)
+			c := NewConv(p, algo)
+			y := make([]float32, len(dy))
+			dx := make([]float32, len(x))
+			dw := make([]float32, len(w))
+			c.Forward(x, w, nil, y, false)
+			c.BackwardData(dy, w, dx)
+			c.BackwardWeights(x, dy, dw, nil)
+			got := [][]float32{y, dx, dw}
+			if ref0 == nil {
+				ref0 = got
+				continue
+			}
+			for i := range got {
+				for j := range got[i] {
+					if got[i][j] != ref0[i][j] {
+						t.Fatalf("%v, %d workers: output %d element %d = %g, 1 worker gave %g", algo, th, i, j, got[i][j], ref0[i][j])
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestConvAllocs checks that a plan allocates nothing after its first call
+// of each pass.
+func TestConvAllocs(t *testing.T) {
+	p := ConvParams{N: 2, C: 16, H: 12, W: 12, K: 16, R: 3, S: 3, PadH: 1, PadW: 1}
+	x := make([]float32, p.N*p.C*p.H*p.W)
+	w := make([]float32, p.K*p.C*9)
+	y := make([]float32, p.N*p.K*p.OutH()*p.OutW())
+	b := make([]float32, p.K)
+	for _, algo := range []Algo{AlgoIm2col, AlgoWinograd} {
+		c := NewConv(p, algo)
+		step := func() {
+			c.Forward(x, w, b, y, true)
+			c.BackwardData(y, w, x)
+			c.BackwardWeights(x, y, w, b)
+		}
+		step()
+		if n := testing.AllocsPerRun(5, step); n != 0 {
+			t.Errorf("%v: %v allocations per step, want 0", algo, n)
+		}
+	}
+}

@@ -58,7 +58,7 @@ func (q *winogradPlan) forward(x, w, bias, y []float32, relu bool) {
 	p := q.p
 	q.up = growFloats(q.up, 36*q.kpanels*convMR*p.C)
 	q.w = w
-	ParallelFor(p.K, 1+256/p.C, q.wtFn)
+	ParallelFor(q.kpanels, 1+64/p.C, q.wtFn)
 	nw := Threads()
 	tb := q.tb
 	if per := (q.tiles + nw - 1) / nw; per < tb {
@@ -80,24 +80,37 @@ func (q *winogradPlan) forward(x, w, bias, y []float32, relu bool) {
 	q.x, q.w, q.bias, q.y = nil, nil, nil, nil
 }
 
-// transformWeights writes U[ξ][k][c] = (G g Gᵀ)[ξ] for k in [lo, hi), packed
-// as up[((ξ*kpanels + k/6)*C + c)*6 + k%6].
+// transformWeights writes U[ξ][k][c] = (G g Gᵀ)[ξ] for the 6-row panels of
+// K in [lo, hi), packed as up[((ξ*kpanels + k/6)*C + c)*6 + k%6]. It works on
+// 16 channels at a time in a local buffer so that each of the 36 outputs is
+// written as one contiguous run.
 func (q *winogradPlan) transformWeights(lo, hi int) {
 	p := q.p
+	const cb = 16
 	xs := q.kpanels * convMR * p.C
-	for k := lo; k < hi; k++ {
-		base := k/convMR*p.C*convMR + k%convMR
-		for c := 0; c < p.C; c++ {
-			g := q.w[(k*p.C+c)*9 : (k*p.C+c)*9+9]
-			var t [6][3]float32 // t = G g
-			for j := 0; j < 3; j++ {
-				t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = winoG(g[j], g[3+j], g[6+j])
+	var buf [36][cb * convMR]float32
+	for kp := lo; kp < hi; kp++ {
+		rows := min(convMR, p.K-kp*convMR)
+		for c0 := 0; c0 < p.C; c0 += cb {
+			nc := min(cb, p.C-c0)
+			for kk := 0; kk < rows; kk++ {
+				k := kp*convMR + kk
+				for c := c0; c < c0+nc; c++ {
+					g := (*[9]float32)(q.w[(k*p.C+c)*9 : (k*p.C+c)*9+9])
+					var t [6][3]float32 // t = G g
+					for j := 0; j < 3; j++ {
+						t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = winoG(g[j], g[3+j], g[6+j])
+					}
+					o := (c-c0)*convMR + kk
+					for i := 0; i < 6; i++ {
+						b := buf[i*6 : i*6+6]
+						b[0][o], b[1][o], b[2][o], b[3][o], b[4][o], b[5][o] = winoG(t[i][0], t[i][1], t[i][2])
+					}
+				}
 			}
-			for i := 0; i < 6; i++ {
-				u0, u1, u2, u3, u4, u5 := winoG(t[i][0], t[i][1], t[i][2])
-				o := base + c*convMR + i*6*xs
-				q.up[o], q.up[o+xs], q.up[o+2*xs] = u0, u1, u2
-				q.up[o+3*xs], q.up[o+4*xs], q.up[o+5*xs] = u3, u4, u5
+			base := kp*p.C*convMR + c0*convMR
+			for xi := range buf {
+				copy(q.up[xi*xs+base:xi*xs+base+nc*convMR], buf[xi][:nc*convMR])
 			}
 		}
 	}
@@ -105,9 +118,12 @@ func (q *winogradPlan) transformWeights(lo, hi int) {
 
 // winoG applies G (6x3) to (g0, g1, g2).
 func winoG(g0, g1, g2 float32) (u0, u1, u2, u3, u4, u5 float32) {
-	a := g0 + g2
-	b := g0/24 + g2/6
-	return g0 / 4, -(a + g1) / 6, -(a - g1) / 6, b + g1/12, b - g1/12, g2
+	const r6, r12, r24 = 1.0 / 6, 1.0 / 12, 1.0 / 24
+	a := (g0 + g2) * -r6
+	b := g0*r24 + g2*r6
+	c := g1 * -r6
+	d := g1 * r12
+	return g0 * 0.25, a + c, a - c, b + d, b - d, g2
 }
 
 // winoBT applies Bᵀ (6x6) to (d0..d5).
@@ -158,58 +174,74 @@ func (q *winogradPlan) forwardWorker(lo, hi int) {
 
 // transformInput writes V = Bᵀ d B for tiles [t0, t0+nt) and every channel
 // into v: element ξ of tile t0+j, channel c at v[((ξ*npan + j/16)*C + c)*16 + j%16].
+// It runs panel by panel and, within a panel, channel by channel, so that the
+// 36 cache lines a (panel, channel) pair fills stay in L1 until complete.
 func (q *winogradPlan) transformInput(v []float32, t0, nt, npan int) {
 	p := q.p
 	xs := npan * p.C * convNR
 	per := q.th * q.tw
-	for j := 0; j < npan*convNR; j++ {
-		if j >= nt {
-			// Zero the padding tiles of the last panel.
-			for xi := 0; xi < 36; xi++ {
-				for c := 0; c < p.C; c++ {
-					v[xi*xs+(j/convNR*p.C+c)*convNR+j%convNR] = 0
-				}
+	var org [convNR]int    // offset of the tile's input origin within its image, or -1
+	var valid [convNR]bool // the tile exists (not padding of the last panel)
+	var hw0 [convNR][2]int // tile's input origin (h0, w0)
+	var img [convNR]int    // tile's image offset
+	var inside [convNR]bool
+	for jp := 0; jp < npan; jp++ {
+		for tt := 0; tt < convNR; tt++ {
+			j := jp*convNR + tt
+			valid[tt] = j < nt
+			if j >= nt {
+				continue
 			}
-			continue
+			t := t0 + j
+			n, th, tw := t/per, t%per/q.tw, t%q.tw
+			h0, w0 := th*4-p.PadH, tw*4-p.PadW
+			hw0[tt] = [2]int{h0, w0}
+			img[tt] = n * p.C * p.H * p.W
+			org[tt] = h0*p.W + w0
+			inside[tt] = h0 >= 0 && w0 >= 0 && h0+6 <= p.H && w0+6 <= p.W
 		}
-		t := t0 + j
-		n, th, tw := t/per, t%per/q.tw, t%q.tw
-		h0, w0 := th*4-p.PadH, tw*4-p.PadW
-		inside := h0 >= 0 && w0 >= 0 && h0+6 <= p.H && w0+6 <= p.W
-		base := j/convNR*p.C*convNR + j%convNR
 		for c := 0; c < p.C; c++ {
-			plane := q.x[(n*p.C+c)*p.H*p.W : (n*p.C+c+1)*p.H*p.W]
-			var d [6][6]float32
-			if inside {
-				for i := 0; i < 6; i++ {
-					row := plane[(h0+i)*p.W+w0 : (h0+i)*p.W+w0+6]
-					d[i] = [6]float32(row)
-				}
-			} else {
-				for i := 0; i < 6; i++ {
-					h := h0 + i
-					if h < 0 || h >= p.H {
-						continue
+			o := jp*p.C*convNR + c*convNR
+			for tt := 0; tt < convNR; tt++ {
+				if !valid[tt] {
+					for xi := 0; xi < 36; xi++ {
+						v[xi*xs+o+tt] = 0
 					}
-					for jj := 0; jj < 6; jj++ {
-						if w := w0 + jj; w >= 0 && w < p.W {
-							d[i][jj] = plane[h*p.W+w]
+					continue
+				}
+				plane := q.x[img[tt]+c*p.H*p.W : img[tt]+(c+1)*p.H*p.W]
+				var d [6][6]float32
+				if inside[tt] {
+					for i := 0; i < 6; i++ {
+						d[i] = [6]float32(plane[org[tt]+i*p.W : org[tt]+i*p.W+6])
+					}
+				} else {
+					h0, w0 := hw0[tt][0], hw0[tt][1]
+					for i := 0; i < 6; i++ {
+						h := h0 + i
+						if h < 0 || h >= p.H {
+							continue
+						}
+						for jj := 0; jj < 6; jj++ {
+							if w := w0 + jj; w >= 0 && w < p.W {
+								d[i][jj] = plane[h*p.W+w]
+							}
 						}
 					}
 				}
-			}
-			var t [6][6]float32 // t = Bᵀ d (columns)
-			for jj := 0; jj < 6; jj++ {
-				t[0][jj], t[1][jj], t[2][jj], t[3][jj], t[4][jj], t[5][jj] =
-					winoBT(d[0][jj], d[1][jj], d[2][jj], d[3][jj], d[4][jj], d[5][jj])
-			}
-			o := base + c*convNR
-			for i := 0; i < 6; i++ {
-				r := &t[i]
-				v0, v1, v2, v3, v4, v5 := winoBT(r[0], r[1], r[2], r[3], r[4], r[5])
-				oi := o + i*6*xs
-				v[oi], v[oi+xs], v[oi+2*xs] = v0, v1, v2
-				v[oi+3*xs], v[oi+4*xs], v[oi+5*xs] = v3, v4, v5
+				var t [6][6]float32 // t = Bᵀ d (columns)
+				for jj := 0; jj < 6; jj++ {
+					t[0][jj], t[1][jj], t[2][jj], t[3][jj], t[4][jj], t[5][jj] =
+						winoBT(d[0][jj], d[1][jj], d[2][jj], d[3][jj], d[4][jj], d[5][jj])
+				}
+				ot := o + tt
+				for i := 0; i < 6; i++ {
+					r := &t[i]
+					v0, v1, v2, v3, v4, v5 := winoBT(r[0], r[1], r[2], r[3], r[4], r[5])
+					oi := ot + i*6*xs
+					v[oi], v[oi+xs], v[oi+2*xs] = v0, v1, v2
+					v[oi+3*xs], v[oi+4*xs], v[oi+5*xs] = v3, v4, v5
+				}
 			}
 		}
 	}
@@ -227,9 +259,16 @@ func (q *winogradPlan) transformOutput(m []float32, t0, nt, k0, k1, tb int) {
 		if q.bias != nil {
 			b = q.bias[k]
 		}
+		n, th, tw := t0/per, t0%per/q.tw, t0%q.tw
 		for j := 0; j < nt; j++ {
-			t := t0 + j
-			n, th, tw := t/per, t%per/q.tw, t%q.tw
+			if j > 0 {
+				if tw++; tw == q.tw {
+					tw = 0
+					if th++; th == q.th {
+						th, n = 0, n+1
+					}
+				}
+			}
 			o := (k-k0)*tb + j
 			var s [4][6]float32 // s = Aᵀ M (columns)
 			for jj := 0; jj < 6; jj++ {
