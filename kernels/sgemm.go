@@ -83,15 +83,23 @@ func checkMatrix(op, name string, trans bool, rows, cols, size, ld int, ldName s
 // sliceName maps a matrix name to its slice name in messages ("A" -> "a").
 func sliceName(name string) string { return string(name[0] + 'a' - 'A') }
 
+// sgemmMicro is the signature of the micro-kernels (see sgemmKernel.micro).
+type sgemmMicro func(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
 // sgemmKernel describes one micro-kernel and the blocking tuned for it.
 type sgemmKernel struct {
 	name   string
 	mr, nr int // register tile: mr rows × nr columns of C
-	// micro computes the mr×nr tile C = alpha*Ap·Bp + beta*C, where Ap is a
-	// packed mr×kc panel (column p at Ap[p*mr:]), Bp a packed kc×nr panel
-	// (row p at Bp[p*nr:]) and C has row stride ldc (elements). kc >= 1.
+	// micro computes the mr×nr tile C = alpha*Ap·B + beta*C, where Ap is a
+	// packed mr×kc panel (column p at Ap[p*mr:]), B a kc×nr panel with rows
+	// ldb floats apart (nr when packed) and C has row stride ldc. kc >= 1.
 	// When beta == 0 C is only written.
-	micro func(kc int, a, b, c *float32, ldc int, alpha, beta float32)
+	micro sgemmMicro
+	// direct, when not nil, replaces micro for a B read in place.
+	direct sgemmMicro
+	// edge[r], when not nil, is micro for an r×nr tile (the last r < mr rows
+	// of C; Ap is then an r×kc panel).
+	edge []sgemmMicro
 
 	once       sync.Once
 	kc, mc, nc int       // cache blocks: kc (L1), mc rows of A (L2), nc columns of B (L3)
@@ -158,6 +166,10 @@ func alignedFloats(n int) []float32 {
 // the caller alone: waking a helper costs a few microseconds.
 const sgemmParallelMin = 1 << 21
 
+// sgemmDirectBMaxM is the largest m for which a non-transposed B is read in
+// place instead of packed.
+var sgemmDirectBMaxM = 16
+
 // sgemmJob is one Sgemm call's arguments, shared read-only by its workers.
 // Jobs are pooled with their cell function bound once, so that a call
 // allocates nothing.
@@ -168,7 +180,8 @@ type sgemmJob struct {
 	alpha, beta    float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
-	pm, pn         int // worker grid: pm row bands × pn column bands
+	pm, pn         int  // worker grid: pm row bands × pn column bands
+	directB        bool // the kernel reads B in place (NN, few rows of C)
 	cell           func(lo, hi int)
 }
 
@@ -196,6 +209,10 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 		w = 1
 	}
 	j.pm, j.pn = sgemmGrid(w, m, n, kr.mr, kr.nr)
+	// With few rows of C each element of B is used by one or two tiles, so
+	// packing B (a read and a write of all of it) costs more than reading
+	// B's rows in place.
+	j.directB = !transB && m <= sgemmDirectBMaxM
 	if j.pm*j.pn == 1 {
 		j.runCells(0, 1)
 	} else {
@@ -258,28 +275,52 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 			if pc > 0 {
 				beta = 1
 			}
-			packB(buf.b, j.transB, j.b, j.ldb, pc, kb, jc, nb, nr)
+			if !j.directB {
+				packB(buf.b, j.transB, j.b, j.ldb, pc, kb, jc, nb, nr)
+			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				packA(buf.a, j.transA, j.a, j.lda, ic, mb, pc, kb, mr)
+				packA(buf.a, j.transA, j.a, j.lda, ic, mb, pc, kb, mr, kr.edge != nil)
 				for jr := 0; jr < nb; jr += nr {
-					bp := &buf.b[jr*kb]
 					cols := min(nr, nb-jr)
+					bp, ldb := j.panelB(buf, pc, kb, jc, jr, cols)
 					for ir := 0; ir < mb; ir += mr {
 						ap := &buf.a[ir*kb]
 						rows := min(mr, mb-ir)
+						micro := kr.micro
+						if ldb != nr && kr.direct != nil {
+							micro = kr.direct
+						}
+						if rows < mr && kr.edge != nil {
+							micro = kr.edge[rows]
+						}
 						co := (ic+ir)*j.ldc + jc + jr
-						if rows == mr && cols == nr {
-							kr.micro(kb, ap, bp, &j.c[co], j.ldc, j.alpha, beta)
+						if cols == nr && (rows == mr || kr.edge != nil) {
+							micro(kb, ap, bp, ldb, &j.c[co], j.ldc, j.alpha, beta)
 							continue
 						}
-						kr.micro(kb, ap, bp, &buf.tile[0], nr, j.alpha, 0)
+						micro(kb, ap, bp, ldb, &buf.tile[0], nr, j.alpha, 0)
 						mergeTile(buf.tile, nr, j.c[co:], j.ldc, rows, cols, beta)
 					}
 				}
 			}
 		}
 	}
+}
+
+// panelB returns the kb×nr panel of op(B) at rows pc.., columns jc+jr.. and
+// its row stride: in the packed block, or, when B is read in place, in B
+// itself, except a ragged last panel (cols < nr), which is packed alone.
+func (j *sgemmJob) panelB(buf *sgemmBuf, pc, kb, jc, jr, cols int) (*float32, int) {
+	nr := j.kr.nr
+	switch {
+	case !j.directB:
+		return &buf.b[jr*kb], nr
+	case cols == nr:
+		return &j.b[pc*j.ldb+jc+jr], j.ldb
+	}
+	packB(buf.b, false, j.b, j.ldb, pc, kb, jc+jr, cols, nr)
+	return &buf.b[0], nr
 }
 
 // mergeTile stores the rows×cols corner of an edge tile t (t = alpha*A·B)

@@ -9,19 +9,20 @@ import "unsafe"
 // genericKernel is the pure-Go micro-kernel with its blocking.
 var genericKernel = sgemmKernel{name: "go", mr: 4, nr: 4, micro: sgemmMicro4x4Generic}
 
-// sgemmMicro4x4Generic computes the 4×4 tile C = alpha*Ap·Bp + beta*C, where
-// Ap is a packed 4×kc panel (column p at Ap[4p:]), Bp a packed kc×4 panel
-// (row p at Bp[4p:]) and C has row stride ldc; C is not read when beta == 0.
+// sgemmMicro4x4Generic computes the 4×4 tile C = alpha*Ap·B + beta*C, where
+// Ap is a packed 4×kc panel (column p at Ap[4p:]), B a kc×4 panel with rows
+// ldb floats apart (row p at B[p*ldb:]; ldb = 4 when packed) and C has row
+// stride ldc; C is not read when beta == 0. kc >= 1.
 // The sixteen sums stay in registers; each is accumulated in order p = 0..kc-1
 // without fused multiply-adds.
-func sgemmMicro4x4Generic(kc int, a, b, c *float32, ldc int, alpha, beta float32) {
+func sgemmMicro4x4Generic(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32) {
 	ap := unsafe.Slice(a, 4*kc)
-	bp := unsafe.Slice(b, 4*kc)
+	bp := unsafe.Slice(b, (kc-1)*ldb+4)
 	var c00, c01, c02, c03, c10, c11, c12, c13 float32
 	var c20, c21, c22, c23, c30, c31, c32, c33 float32
 	for p := 0; p < kc; p++ {
 		av := ap[4*p : 4*p+4 : 4*p+4]
-		bv := bp[4*p : 4*p+4 : 4*p+4]
+		bv := bp[p*ldb : p*ldb+4 : p*ldb+4]
 		a0, a1, a2, a3 := av[0], av[1], av[2], av[3]
 		b0, b1, b2, b3 := bv[0], bv[1], bv[2], bv[3]
 		c00 += float32(a0 * b0)

@@ -8,17 +8,23 @@ package kernels
 
 // packA packs rows [i0, i0+mb) × columns [p0, p0+kb) of op(A) into dst as
 // ceil(mb/mr) panels of mr×kb; in panel q, element (i, p) sits at
-// dst[q*mr*kb + p*mr + i]. Rows past mb are zero. mr <= 16.
-func packA(dst []float32, trans bool, a []float32, lda, i0, mb, p0, kb, mr int) {
+// dst[q*mr*kb + p*mr + i]. Rows past mb are zero, or, when tight is set, a
+// last panel of r < mr rows is r×kb (element (i, p) at p*r + i), for the
+// kernels' r-row edge twins.
+func packA(dst []float32, trans bool, a []float32, lda, i0, mb, p0, kb, mr int, tight bool) {
 	for ir := 0; ir < mb; ir += mr {
 		rows := min(mr, mb-ir)
-		d := dst[ir*kb : ir*kb+mr*kb]
+		w := mr
+		if tight {
+			w = rows
+		}
+		d := dst[ir*kb : ir*kb+w*kb]
 		if trans {
-			// op(A)[i][p] = a[p*lda+i]: each p gives mr contiguous values.
-			packRows(d, a, lda, p0, kb, i0+ir, rows, mr)
+			// op(A)[i][p] = a[p*lda+i]: each p gives rows contiguous values.
+			packRows(d, a, lda, p0, kb, i0+ir, rows, w)
 		} else {
 			// op(A)[i][p] = a[i*lda+p]: rows of A are interleaved.
-			packCols(d, a, lda, i0+ir, rows, p0, kb, mr)
+			packCols(d, a, lda, i0+ir, rows, p0, kb, w)
 		}
 	}
 }
