@@ -226,3 +226,79 @@ func TestConvAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestWinogradVGGAccuracy checks issue 4's bound on VGG16-like shapes with
+// real-scale (Kaiming-normal-sized) weights: max|y - ref| / max|ref| <= 1e-3
+// for Winograd F(4x4,3x3), and logs the measured error. Few output channels
+// keep the float64 reference cheap; the error depends on C, not K.
+func TestWinogradVGGAccuracy(t *testing.T) {
+	for _, c := range []int{3, 64, 256, 512} {
+		p := ConvParams{N: 1, C: c, H: 14, W: 14, K: 6, R: 3, S: 3, PadH: 1, PadW: 1}
+		rng := rand.New(rand.NewPCG(uint64(c), 1))
+		x := convRand(rng, p.N*p.C*p.H*p.W, 1)
+		for i := range x {
+			x[i] = max(x[i], 0) * 2 // post-ReLU activations
+		}
+		w := convRand(rng, p.K*p.C*9, float32(math.Sqrt(3*2/float64(9*c)))) // std sqrt(2/(9C))
+		conv := NewConv(p, AlgoWinograd)
+		y := make([]float32, p.N*p.K*p.OutH()*p.OutW())
+		conv.Forward(x, w, nil, y, false)
+		want, _ := ref.ConvForward(refShape(p), x, w, nil, false)
+		var maxErr, maxRef float64
+		for i := range want {
+			maxErr = max(maxErr, math.Abs(float64(y[i])-want[i]))
+			maxRef = max(maxRef, math.Abs(want[i]))
+		}
+		rel := maxErr / maxRef
+		t.Logf("C=%d: Winograd max-abs normalised error %.2e", c, rel)
+		if rel > 1e-3 {
+			t.Errorf("C=%d: Winograd error %.2e > 1e-3", c, rel)
+		}
+	}
+}
+
+// TestConvFiniteDifference checks BackwardData and BackwardWeights against
+// central differences of L = Σ g*y (computed with the float64 reference), so
+// the gradients are right as derivatives, not only as formulas.
+func TestConvFiniteDifference(t *testing.T) {
+	p := ConvParams{N: 2, C: 3, H: 6, W: 5, K: 4, R: 3, S: 2, StrideH: 2, StrideW: 1, PadH: 1, PadW: 1, DilH: 1, DilW: 2}
+	rng := rand.New(rand.NewPCG(5, 5))
+	p = p.norm()
+	x := convRand(rng, p.N*p.C*p.H*p.W, 1)
+	w := convRand(rng, p.K*p.C*p.R*p.S, 1)
+	g := convRand(rng, p.N*p.K*p.OutH()*p.OutW(), 1)
+	loss := func(x, w []float32) float64 {
+		y, _ := ref.ConvForward(refShape(p), x, w, nil, false)
+		var s float64
+		for i := range y {
+			s += y[i] * float64(g[i])
+		}
+		return s
+	}
+	for _, algo := range []Algo{AlgoDirect, AlgoIm2col} {
+		c := NewConv(p, algo)
+		dx := make([]float32, len(x))
+		dw := make([]float32, len(w))
+		c.BackwardData(g, w, dx)
+		c.BackwardWeights(x, g, dw, nil)
+		const h = 1e-2
+		for _, v := range []struct {
+			name string
+			s    []float32
+			grad []float32
+		}{{"dx", x, dx}, {"dw", w, dw}} {
+			for i := range v.s {
+				old := v.s[i]
+				v.s[i] = old + h
+				lp := loss(x, w)
+				v.s[i] = old - h
+				lm := loss(x, w)
+				v.s[i] = old
+				fd := (lp - lm) / (2 * h)
+				if math.Abs(fd-float64(v.grad[i])) > 1e-3*(1+math.Abs(fd)) {
+					t.Fatalf("%v: %s[%d] = %g, finite difference %g", algo, v.name, i, v.grad[i], fd)
+				}
+			}
+		}
+	}
+}
