@@ -6,6 +6,8 @@
 
 package kernels
 
+import "github.com/klauspost/cpuid/v2"
+
 // sgemmMicro6x16AVX2 is the AVX2+FMA twin of sgemmMicro4x4Generic for a 6×16
 // tile (see sgemm_avx2_amd64.s): kc >= 1, Ap holds 6*kc floats and B
 // (kc-1)*ldb+16, the tile of C is in bounds, and the CPU has AVX2 and FMA.
@@ -43,11 +45,97 @@ var avx2Kernel = sgemmKernel{
 		sgemmMicro4x16AVX2, sgemmMicro5x16AVX2},
 }
 
+// sgemmMicro14x32AVX512 is the AVX-512 twin of sgemmMicro4x4Generic for a
+// 14×32 tile (see sgemm_avx512_amd64.s): kc >= 1, Ap holds 14*kc floats and B
+// (kc-1)*ldb+32, the tile of C is in bounds, and the CPU has AVX-512F.
+//
+//go:noescape
+func sgemmMicro14x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+// sgemmMicro13x32AVX512 .. sgemmMicro1x32AVX512 are sgemmMicro14x32AVX512 for
+// the last r < 14 rows of C, with an r×kc panel Ap (same preconditions).
+//
+//go:noescape
+func sgemmMicro13x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro12x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro11x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro10x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro9x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro8x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro7x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro6x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro5x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro4x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro3x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro2x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+//
+//go:noescape
+func sgemmMicro1x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
+var avx512Kernel = sgemmKernel{
+	name: "avx512", mr: 14, nr: 32, micro: sgemmMicro14x32AVX512,
+	edge: []sgemmMicro{nil, sgemmMicro1x32AVX512, sgemmMicro2x32AVX512, sgemmMicro3x32AVX512,
+		sgemmMicro4x32AVX512, sgemmMicro5x32AVX512, sgemmMicro6x32AVX512, sgemmMicro7x32AVX512,
+		sgemmMicro8x32AVX512, sgemmMicro9x32AVX512, sgemmMicro10x32AVX512, sgemmMicro11x32AVX512,
+		sgemmMicro12x32AVX512, sgemmMicro13x32AVX512},
+}
+
+// sgemmAVX512Preferred says whether Sgemm on an AVX-512 CPU, the ISA not
+// forced, uses the AVX-512 kernel for large products. Intel server cores
+// execute two 512-bit FMAs per cycle, twice the AVX2 rate, so they do. AMD
+// Zen 4 splits a 512-bit FMA in two 256-bit halves (the same FLOPs as AVX2,
+// ANCHORS.md), and OpenBLAS's AVX-512 kernel measured 3-7% slower than its
+// AVX2 kernel there, so AMD keeps the AVX2 kernel until ours is measured on
+// one (the machine this was written on is a Zen 3 without AVX-512).
+var sgemmAVX512Preferred = cpuid.CPU.VendorID == cpuid.Intel
+
 // sgemmKernelFor returns the micro-kernel Sgemm uses for isa on an m×n×k
-// product.
+// product. AVX512 forced (GOCNN_ISA or SetISA) always gets the AVX-512
+// kernel; chosen by default, it gets it only where sgemmAVX512Preferred and
+// the product has at least two 14-row tiles per column (small m is the
+// memory-bound FC class, where the AVX2 kernel's in-place B reads win).
 func sgemmKernelFor(isa ISA, m, n, k int) *sgemmKernel {
 	switch isa {
-	case AVX2, AVX512:
+	case AVX512:
+		if isaForced || (sgemmAVX512Preferred && m >= 2*avx512Kernel.mr) {
+			return &avx512Kernel
+		}
+		return &avx2Kernel
+	case AVX2:
 		return &avx2Kernel
 	}
 	return &genericKernel
@@ -59,6 +147,9 @@ func sgemmKernels() []*sgemmKernel {
 	ks := []*sgemmKernel{&genericKernel}
 	if hasAVX2 {
 		ks = append(ks, &avx2Kernel)
+	}
+	if hasAVX512 {
+		ks = append(ks, &avx512Kernel)
 	}
 	return ks
 }

@@ -1,0 +1,952 @@
+//go:build !purego
+
+// This file holds the AVX-512 Sgemm micro-kernels: a 14×32 tile of C in 28
+// ZMM accumulators (AVX-512's value on Zen 4 is its 32 registers, not its
+// width: see ANCHORS.md), fed by a packed panel of A (14 floats per k) and a
+// panel of B (32 floats per k, rows ldb floats apart), and r×32 twins for the
+// last r < 14 rows of C. They match sgemmMicro4x4Generic's contract
+// (sgemm_generic.go) with mr=14 (or r), nr=32 and a B row stride. Only
+// AVX-512F instructions are used.
+
+#include "textflag.h"
+
+// Register map (all kernels):
+//   AX  = &Ap[p*r]         packed A panel cursor (r = rows of the tile)
+//   BX  = &B[p*ldb]        B panel cursor
+//   R11 = ldb*4            B row stride in bytes
+//   CX  = k steps left
+//   DX  = ldc*4            C row stride in bytes
+//   DI  = &C[0][0], R8 = &C[i][0] while storing
+//   Z0..Z27  acc: row i of the tile is Z(2i) = cols 0-15, Z(2i+1) = cols 16-31
+//   Z28, Z29 = B[p][0:16], B[p][16:32] (b0, b1)
+//   Z30, Z31 = broadcast Ap[p*r+i] (alternating rows)
+//   after the loop: Z30 = alpha, Z31 = beta in all lanes
+
+// ZLOADB loads row p of the B panel and advances to row p+1, in Go:
+//   b0, b1 := B[p][0:16], B[p][16:32]; p++
+#define ZLOADB \
+	VMOVUPS (BX), Z28   /* b0 = B[p][0:16] */  \
+	VMOVUPS 64(BX), Z29 /* b1 = B[p][16:32] */ \
+	ADDQ    R11, BX     /* BX = &B[p+1][0] */
+
+// ZROW(ao, bc, lo, hi) accumulates one tile row, in Go:
+//   a := Ap[ao/4]; acc[i][0:16] += a*b0; acc[i][16:32] += a*b1
+#define ZROW(ao, bc, lo, hi) \
+	VBROADCASTSS ao(AX), bc  /* a = Ap[ao/4] in all lanes */ \
+	VFMADD231PS  Z28, bc, lo /* acc[i][0:16] += a*b0 */      \
+	VFMADD231PS  Z29, bc, hi /* acc[i][16:32] += a*b1 */
+
+// ZSTORE0(lo, hi) stores one tile row without reading C, in Go:
+//   C[i][0:32] = alpha*acc[i][0:32]; i++
+#define ZSTORE0(lo, hi) \
+	VMULPS  Z30, lo, lo /* lo = alpha*acc[i][0:16] */  \
+	VMULPS  Z30, hi, hi /* hi = alpha*acc[i][16:32] */ \
+	VMOVUPS lo, (R8)    /* C[i][0:16] = lo */          \
+	VMOVUPS hi, 64(R8)  /* C[i][16:32] = hi */         \
+	ADDQ    DX, R8      /* i++ (R8 = &C[i][0]) */
+
+// ZSTOREB(lo, hi) updates one tile row, in Go:
+//   C[i][j] = fma(beta, C[i][j], alpha*acc[i][j]) for j in 0..31; i++
+#define ZSTOREB(lo, hi) \
+	VMULPS      Z30, lo, lo     /* lo = alpha*acc[i][0:16] */  \
+	VMULPS      Z30, hi, hi     /* hi = alpha*acc[i][16:32] */ \
+	VFMADD231PS (R8), Z31, lo   /* lo += beta*C[i][0:16] */    \
+	VFMADD231PS 64(R8), Z31, hi /* hi += beta*C[i][16:32] */   \
+	VMOVUPS     lo, (R8)        /* C[i][0:16] = lo */          \
+	VMOVUPS     hi, 64(R8)      /* C[i][16:32] = hi */         \
+	ADDQ        DX, R8          /* i++ */
+
+// ZPROLOGUE loads the arguments (shared frame layout of all kernels below).
+#define ZPROLOGUE \
+	MOVQ kc+0(FP), CX    /* CX = kc */             \
+	MOVQ a+8(FP), AX     /* AX = &Ap[0] */         \
+	MOVQ b+16(FP), BX    /* BX = &B[0][0] */       \
+	MOVQ ldb+24(FP), R11 /* R11 = ldb */           \
+	SHLQ $2, R11         /* R11 = ldb*4 (bytes) */ \
+	MOVQ c+32(FP), DI    /* DI = &C[0][0] */       \
+	MOVQ ldc+40(FP), DX  /* DX = ldc */            \
+	SHLQ $2, DX          /* DX = ldc*4 (bytes) */
+
+// ZSCALARS(nz) sets Z30 = alpha, R8 = &C[0][0] and jumps to label nz when
+// beta != ±0 (setting Z31 = beta is the label's job).
+#define ZSCALARS(nz) \
+	VBROADCASTSS alpha+48(FP), Z30 /* Z30 = alpha in all lanes */ \
+	MOVQ         DI, R8            /* R8 = &C[0][0] */            \
+	MOVL         beta+52(FP), R9   /* R9 = bits of beta */        \
+	TESTL        $0x7fffffff, R9   /* beta == ±0 ? */             \
+	JNZ          nz
+
+// func sgemmMicro14x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro14x32AVX512 is the AVX-512 twin of sgemmMicro4x4Generic for a 14×32
+// tile: C = alpha*Ap·B + beta*C with Ap a packed 14×kc panel (Ap[p*14+i]), B
+// a kc×32 panel with rows ldb floats apart (B[p*ldb+j]) and C rows ldc floats
+// apart; C is not read when beta == ±0. Preconditions: kc >= 1; Ap holds
+// 14*kc floats, B (kc-1)*ldb+32; the 14×32 tile of C is in bounds; the CPU
+// has AVX-512F. Sums use fused multiply-adds.
+TEXT ·sgemmMicro14x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
+	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
+	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
+	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
+	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
+	VPXORD Z12, Z12, Z12 // acc[6][0:16] = 0
+	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
+	VPXORD Z14, Z14, Z14 // acc[7][0:16] = 0
+	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
+	VPXORD Z16, Z16, Z16 // acc[8][0:16] = 0
+	VPXORD Z17, Z17, Z17 // acc[8][16:32] = 0
+	VPXORD Z18, Z18, Z18 // acc[9][0:16] = 0
+	VPXORD Z19, Z19, Z19 // acc[9][16:32] = 0
+	VPXORD Z20, Z20, Z20 // acc[10][0:16] = 0
+	VPXORD Z21, Z21, Z21 // acc[10][16:32] = 0
+	VPXORD Z22, Z22, Z22 // acc[11][0:16] = 0
+	VPXORD Z23, Z23, Z23 // acc[11][16:32] = 0
+	VPXORD Z24, Z24, Z24 // acc[12][0:16] = 0
+	VPXORD Z25, Z25, Z25 // acc[12][16:32] = 0
+	VPXORD Z26, Z26, Z26 // acc[13][0:16] = 0
+	VPXORD Z27, Z27, Z27 // acc[13][16:32] = 0
+	SUBQ $2, CX          // CX = kc - 2: steps left after the next two
+	JLT  ztail2_14
+
+zloop2_14: // for ; CX >= 0; CX -= 2: two k steps
+	PREFETCHT0 448(AX)   // A panel 8 steps ahead (it streams from L2)
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*14+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*14+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*14+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*14+3]*b
+	ZROW(16, Z30, Z8, Z9) // acc[4] += Ap[(p)*14+4]*b
+	ZROW(20, Z31, Z10, Z11) // acc[5] += Ap[(p)*14+5]*b
+	ZROW(24, Z30, Z12, Z13) // acc[6] += Ap[(p)*14+6]*b
+	ZROW(28, Z31, Z14, Z15) // acc[7] += Ap[(p)*14+7]*b
+	ZROW(32, Z30, Z16, Z17) // acc[8] += Ap[(p)*14+8]*b
+	ZROW(36, Z31, Z18, Z19) // acc[9] += Ap[(p)*14+9]*b
+	ZROW(40, Z30, Z20, Z21) // acc[10] += Ap[(p)*14+10]*b
+	ZROW(44, Z31, Z22, Z23) // acc[11] += Ap[(p)*14+11]*b
+	ZROW(48, Z30, Z24, Z25) // acc[12] += Ap[(p)*14+12]*b
+	ZROW(52, Z31, Z26, Z27) // acc[13] += Ap[(p)*14+13]*b
+	ZLOADB               // b0, b1 = B[p+1][0:32]; p++
+	ZROW(56, Z30, Z0, Z1) // acc[0] += Ap[(p+1)*14+0]*b
+	ZROW(60, Z31, Z2, Z3) // acc[1] += Ap[(p+1)*14+1]*b
+	ZROW(64, Z30, Z4, Z5) // acc[2] += Ap[(p+1)*14+2]*b
+	ZROW(68, Z31, Z6, Z7) // acc[3] += Ap[(p+1)*14+3]*b
+	ZROW(72, Z30, Z8, Z9) // acc[4] += Ap[(p+1)*14+4]*b
+	ZROW(76, Z31, Z10, Z11) // acc[5] += Ap[(p+1)*14+5]*b
+	ZROW(80, Z30, Z12, Z13) // acc[6] += Ap[(p+1)*14+6]*b
+	ZROW(84, Z31, Z14, Z15) // acc[7] += Ap[(p+1)*14+7]*b
+	ZROW(88, Z30, Z16, Z17) // acc[8] += Ap[(p+1)*14+8]*b
+	ZROW(92, Z31, Z18, Z19) // acc[9] += Ap[(p+1)*14+9]*b
+	ZROW(96, Z30, Z20, Z21) // acc[10] += Ap[(p+1)*14+10]*b
+	ZROW(100, Z31, Z22, Z23) // acc[11] += Ap[(p+1)*14+11]*b
+	ZROW(104, Z30, Z24, Z25) // acc[12] += Ap[(p+1)*14+12]*b
+	ZROW(108, Z31, Z26, Z27) // acc[13] += Ap[(p+1)*14+13]*b
+	ADDQ $112, AX        // AX = &Ap[(p+2)*14]
+	SUBQ $2, CX          // CX -= 2
+	JGE  zloop2_14
+
+ztail2_14:
+	ADDQ $2, CX          // CX = steps left (0..1)
+	JZ   zstore_14
+	ZLOADB               // last odd k step
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*14+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*14+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*14+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*14+3]*b
+	ZROW(16, Z30, Z8, Z9) // acc[4] += Ap[(p)*14+4]*b
+	ZROW(20, Z31, Z10, Z11) // acc[5] += Ap[(p)*14+5]*b
+	ZROW(24, Z30, Z12, Z13) // acc[6] += Ap[(p)*14+6]*b
+	ZROW(28, Z31, Z14, Z15) // acc[7] += Ap[(p)*14+7]*b
+	ZROW(32, Z30, Z16, Z17) // acc[8] += Ap[(p)*14+8]*b
+	ZROW(36, Z31, Z18, Z19) // acc[9] += Ap[(p)*14+9]*b
+	ZROW(40, Z30, Z20, Z21) // acc[10] += Ap[(p)*14+10]*b
+	ZROW(44, Z31, Z22, Z23) // acc[11] += Ap[(p)*14+11]*b
+	ZROW(48, Z30, Z24, Z25) // acc[12] += Ap[(p)*14+12]*b
+	ZROW(52, Z31, Z26, Z27) // acc[13] += Ap[(p)*14+13]*b
+
+zstore_14:
+	ZSCALARS(zbeta_14)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	ZSTORE0(Z6, Z7) // row 3
+	ZSTORE0(Z8, Z9) // row 4
+	ZSTORE0(Z10, Z11) // row 5
+	ZSTORE0(Z12, Z13) // row 6
+	ZSTORE0(Z14, Z15) // row 7
+	ZSTORE0(Z16, Z17) // row 8
+	ZSTORE0(Z18, Z19) // row 9
+	ZSTORE0(Z20, Z21) // row 10
+	ZSTORE0(Z22, Z23) // row 11
+	ZSTORE0(Z24, Z25) // row 12
+	ZSTORE0(Z26, Z27) // row 13
+	VZEROUPPER
+	RET
+
+zbeta_14:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	ZSTOREB(Z6, Z7) // row 3
+	ZSTOREB(Z8, Z9) // row 4
+	ZSTOREB(Z10, Z11) // row 5
+	ZSTOREB(Z12, Z13) // row 6
+	ZSTOREB(Z14, Z15) // row 7
+	ZSTOREB(Z16, Z17) // row 8
+	ZSTOREB(Z18, Z19) // row 9
+	ZSTOREB(Z20, Z21) // row 10
+	ZSTOREB(Z22, Z23) // row 11
+	ZSTOREB(Z24, Z25) // row 12
+	ZSTOREB(Z26, Z27) // row 13
+	VZEROUPPER
+	RET
+
+// func sgemmMicro13x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro13x32AVX512 is sgemmMicro14x32AVX512 for the last 13 rows of C: Ap is a
+// packed 13×kc panel (Ap[p*13+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro13x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
+	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
+	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
+	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
+	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
+	VPXORD Z12, Z12, Z12 // acc[6][0:16] = 0
+	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
+	VPXORD Z14, Z14, Z14 // acc[7][0:16] = 0
+	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
+	VPXORD Z16, Z16, Z16 // acc[8][0:16] = 0
+	VPXORD Z17, Z17, Z17 // acc[8][16:32] = 0
+	VPXORD Z18, Z18, Z18 // acc[9][0:16] = 0
+	VPXORD Z19, Z19, Z19 // acc[9][16:32] = 0
+	VPXORD Z20, Z20, Z20 // acc[10][0:16] = 0
+	VPXORD Z21, Z21, Z21 // acc[10][16:32] = 0
+	VPXORD Z22, Z22, Z22 // acc[11][0:16] = 0
+	VPXORD Z23, Z23, Z23 // acc[11][16:32] = 0
+	VPXORD Z24, Z24, Z24 // acc[12][0:16] = 0
+	VPXORD Z25, Z25, Z25 // acc[12][16:32] = 0
+
+zloop_13: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*13+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*13+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*13+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*13+3]*b
+	ZROW(16, Z30, Z8, Z9) // acc[4] += Ap[(p)*13+4]*b
+	ZROW(20, Z31, Z10, Z11) // acc[5] += Ap[(p)*13+5]*b
+	ZROW(24, Z30, Z12, Z13) // acc[6] += Ap[(p)*13+6]*b
+	ZROW(28, Z31, Z14, Z15) // acc[7] += Ap[(p)*13+7]*b
+	ZROW(32, Z30, Z16, Z17) // acc[8] += Ap[(p)*13+8]*b
+	ZROW(36, Z31, Z18, Z19) // acc[9] += Ap[(p)*13+9]*b
+	ZROW(40, Z30, Z20, Z21) // acc[10] += Ap[(p)*13+10]*b
+	ZROW(44, Z31, Z22, Z23) // acc[11] += Ap[(p)*13+11]*b
+	ZROW(48, Z30, Z24, Z25) // acc[12] += Ap[(p)*13+12]*b
+	ADDQ $52, AX        // AX = &Ap[(p+1)*13]
+	DECQ CX              // CX--
+	JNZ  zloop_13
+
+	ZSCALARS(zbeta_13)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	ZSTORE0(Z6, Z7) // row 3
+	ZSTORE0(Z8, Z9) // row 4
+	ZSTORE0(Z10, Z11) // row 5
+	ZSTORE0(Z12, Z13) // row 6
+	ZSTORE0(Z14, Z15) // row 7
+	ZSTORE0(Z16, Z17) // row 8
+	ZSTORE0(Z18, Z19) // row 9
+	ZSTORE0(Z20, Z21) // row 10
+	ZSTORE0(Z22, Z23) // row 11
+	ZSTORE0(Z24, Z25) // row 12
+	VZEROUPPER
+	RET
+
+zbeta_13:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	ZSTOREB(Z6, Z7) // row 3
+	ZSTOREB(Z8, Z9) // row 4
+	ZSTOREB(Z10, Z11) // row 5
+	ZSTOREB(Z12, Z13) // row 6
+	ZSTOREB(Z14, Z15) // row 7
+	ZSTOREB(Z16, Z17) // row 8
+	ZSTOREB(Z18, Z19) // row 9
+	ZSTOREB(Z20, Z21) // row 10
+	ZSTOREB(Z22, Z23) // row 11
+	ZSTOREB(Z24, Z25) // row 12
+	VZEROUPPER
+	RET
+
+// func sgemmMicro12x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro12x32AVX512 is sgemmMicro14x32AVX512 for the last 12 rows of C: Ap is a
+// packed 12×kc panel (Ap[p*12+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro12x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
+	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
+	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
+	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
+	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
+	VPXORD Z12, Z12, Z12 // acc[6][0:16] = 0
+	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
+	VPXORD Z14, Z14, Z14 // acc[7][0:16] = 0
+	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
+	VPXORD Z16, Z16, Z16 // acc[8][0:16] = 0
+	VPXORD Z17, Z17, Z17 // acc[8][16:32] = 0
+	VPXORD Z18, Z18, Z18 // acc[9][0:16] = 0
+	VPXORD Z19, Z19, Z19 // acc[9][16:32] = 0
+	VPXORD Z20, Z20, Z20 // acc[10][0:16] = 0
+	VPXORD Z21, Z21, Z21 // acc[10][16:32] = 0
+	VPXORD Z22, Z22, Z22 // acc[11][0:16] = 0
+	VPXORD Z23, Z23, Z23 // acc[11][16:32] = 0
+
+zloop_12: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*12+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*12+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*12+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*12+3]*b
+	ZROW(16, Z30, Z8, Z9) // acc[4] += Ap[(p)*12+4]*b
+	ZROW(20, Z31, Z10, Z11) // acc[5] += Ap[(p)*12+5]*b
+	ZROW(24, Z30, Z12, Z13) // acc[6] += Ap[(p)*12+6]*b
+	ZROW(28, Z31, Z14, Z15) // acc[7] += Ap[(p)*12+7]*b
+	ZROW(32, Z30, Z16, Z17) // acc[8] += Ap[(p)*12+8]*b
+	ZROW(36, Z31, Z18, Z19) // acc[9] += Ap[(p)*12+9]*b
+	ZROW(40, Z30, Z20, Z21) // acc[10] += Ap[(p)*12+10]*b
+	ZROW(44, Z31, Z22, Z23) // acc[11] += Ap[(p)*12+11]*b
+	ADDQ $48, AX        // AX = &Ap[(p+1)*12]
+	DECQ CX              // CX--
+	JNZ  zloop_12
+
+	ZSCALARS(zbeta_12)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	ZSTORE0(Z6, Z7) // row 3
+	ZSTORE0(Z8, Z9) // row 4
+	ZSTORE0(Z10, Z11) // row 5
+	ZSTORE0(Z12, Z13) // row 6
+	ZSTORE0(Z14, Z15) // row 7
+	ZSTORE0(Z16, Z17) // row 8
+	ZSTORE0(Z18, Z19) // row 9
+	ZSTORE0(Z20, Z21) // row 10
+	ZSTORE0(Z22, Z23) // row 11
+	VZEROUPPER
+	RET
+
+zbeta_12:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	ZSTOREB(Z6, Z7) // row 3
+	ZSTOREB(Z8, Z9) // row 4
+	ZSTOREB(Z10, Z11) // row 5
+	ZSTOREB(Z12, Z13) // row 6
+	ZSTOREB(Z14, Z15) // row 7
+	ZSTOREB(Z16, Z17) // row 8
+	ZSTOREB(Z18, Z19) // row 9
+	ZSTOREB(Z20, Z21) // row 10
+	ZSTOREB(Z22, Z23) // row 11
+	VZEROUPPER
+	RET
+
+// func sgemmMicro11x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro11x32AVX512 is sgemmMicro14x32AVX512 for the last 11 rows of C: Ap is a
+// packed 11×kc panel (Ap[p*11+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro11x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
+	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
+	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
+	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
+	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
+	VPXORD Z12, Z12, Z12 // acc[6][0:16] = 0
+	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
+	VPXORD Z14, Z14, Z14 // acc[7][0:16] = 0
+	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
+	VPXORD Z16, Z16, Z16 // acc[8][0:16] = 0
+	VPXORD Z17, Z17, Z17 // acc[8][16:32] = 0
+	VPXORD Z18, Z18, Z18 // acc[9][0:16] = 0
+	VPXORD Z19, Z19, Z19 // acc[9][16:32] = 0
+	VPXORD Z20, Z20, Z20 // acc[10][0:16] = 0
+	VPXORD Z21, Z21, Z21 // acc[10][16:32] = 0
+
+zloop_11: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*11+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*11+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*11+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*11+3]*b
+	ZROW(16, Z30, Z8, Z9) // acc[4] += Ap[(p)*11+4]*b
+	ZROW(20, Z31, Z10, Z11) // acc[5] += Ap[(p)*11+5]*b
+	ZROW(24, Z30, Z12, Z13) // acc[6] += Ap[(p)*11+6]*b
+	ZROW(28, Z31, Z14, Z15) // acc[7] += Ap[(p)*11+7]*b
+	ZROW(32, Z30, Z16, Z17) // acc[8] += Ap[(p)*11+8]*b
+	ZROW(36, Z31, Z18, Z19) // acc[9] += Ap[(p)*11+9]*b
+	ZROW(40, Z30, Z20, Z21) // acc[10] += Ap[(p)*11+10]*b
+	ADDQ $44, AX        // AX = &Ap[(p+1)*11]
+	DECQ CX              // CX--
+	JNZ  zloop_11
+
+	ZSCALARS(zbeta_11)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	ZSTORE0(Z6, Z7) // row 3
+	ZSTORE0(Z8, Z9) // row 4
+	ZSTORE0(Z10, Z11) // row 5
+	ZSTORE0(Z12, Z13) // row 6
+	ZSTORE0(Z14, Z15) // row 7
+	ZSTORE0(Z16, Z17) // row 8
+	ZSTORE0(Z18, Z19) // row 9
+	ZSTORE0(Z20, Z21) // row 10
+	VZEROUPPER
+	RET
+
+zbeta_11:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	ZSTOREB(Z6, Z7) // row 3
+	ZSTOREB(Z8, Z9) // row 4
+	ZSTOREB(Z10, Z11) // row 5
+	ZSTOREB(Z12, Z13) // row 6
+	ZSTOREB(Z14, Z15) // row 7
+	ZSTOREB(Z16, Z17) // row 8
+	ZSTOREB(Z18, Z19) // row 9
+	ZSTOREB(Z20, Z21) // row 10
+	VZEROUPPER
+	RET
+
+// func sgemmMicro10x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro10x32AVX512 is sgemmMicro14x32AVX512 for the last 10 rows of C: Ap is a
+// packed 10×kc panel (Ap[p*10+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro10x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
+	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
+	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
+	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
+	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
+	VPXORD Z12, Z12, Z12 // acc[6][0:16] = 0
+	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
+	VPXORD Z14, Z14, Z14 // acc[7][0:16] = 0
+	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
+	VPXORD Z16, Z16, Z16 // acc[8][0:16] = 0
+	VPXORD Z17, Z17, Z17 // acc[8][16:32] = 0
+	VPXORD Z18, Z18, Z18 // acc[9][0:16] = 0
+	VPXORD Z19, Z19, Z19 // acc[9][16:32] = 0
+
+zloop_10: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*10+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*10+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*10+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*10+3]*b
+	ZROW(16, Z30, Z8, Z9) // acc[4] += Ap[(p)*10+4]*b
+	ZROW(20, Z31, Z10, Z11) // acc[5] += Ap[(p)*10+5]*b
+	ZROW(24, Z30, Z12, Z13) // acc[6] += Ap[(p)*10+6]*b
+	ZROW(28, Z31, Z14, Z15) // acc[7] += Ap[(p)*10+7]*b
+	ZROW(32, Z30, Z16, Z17) // acc[8] += Ap[(p)*10+8]*b
+	ZROW(36, Z31, Z18, Z19) // acc[9] += Ap[(p)*10+9]*b
+	ADDQ $40, AX        // AX = &Ap[(p+1)*10]
+	DECQ CX              // CX--
+	JNZ  zloop_10
+
+	ZSCALARS(zbeta_10)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	ZSTORE0(Z6, Z7) // row 3
+	ZSTORE0(Z8, Z9) // row 4
+	ZSTORE0(Z10, Z11) // row 5
+	ZSTORE0(Z12, Z13) // row 6
+	ZSTORE0(Z14, Z15) // row 7
+	ZSTORE0(Z16, Z17) // row 8
+	ZSTORE0(Z18, Z19) // row 9
+	VZEROUPPER
+	RET
+
+zbeta_10:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	ZSTOREB(Z6, Z7) // row 3
+	ZSTOREB(Z8, Z9) // row 4
+	ZSTOREB(Z10, Z11) // row 5
+	ZSTOREB(Z12, Z13) // row 6
+	ZSTOREB(Z14, Z15) // row 7
+	ZSTOREB(Z16, Z17) // row 8
+	ZSTOREB(Z18, Z19) // row 9
+	VZEROUPPER
+	RET
+
+// func sgemmMicro9x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro9x32AVX512 is sgemmMicro14x32AVX512 for the last 9 rows of C: Ap is a
+// packed 9×kc panel (Ap[p*9+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro9x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
+	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
+	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
+	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
+	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
+	VPXORD Z12, Z12, Z12 // acc[6][0:16] = 0
+	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
+	VPXORD Z14, Z14, Z14 // acc[7][0:16] = 0
+	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
+	VPXORD Z16, Z16, Z16 // acc[8][0:16] = 0
+	VPXORD Z17, Z17, Z17 // acc[8][16:32] = 0
+
+zloop_9: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*9+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*9+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*9+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*9+3]*b
+	ZROW(16, Z30, Z8, Z9) // acc[4] += Ap[(p)*9+4]*b
+	ZROW(20, Z31, Z10, Z11) // acc[5] += Ap[(p)*9+5]*b
+	ZROW(24, Z30, Z12, Z13) // acc[6] += Ap[(p)*9+6]*b
+	ZROW(28, Z31, Z14, Z15) // acc[7] += Ap[(p)*9+7]*b
+	ZROW(32, Z30, Z16, Z17) // acc[8] += Ap[(p)*9+8]*b
+	ADDQ $36, AX        // AX = &Ap[(p+1)*9]
+	DECQ CX              // CX--
+	JNZ  zloop_9
+
+	ZSCALARS(zbeta_9)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	ZSTORE0(Z6, Z7) // row 3
+	ZSTORE0(Z8, Z9) // row 4
+	ZSTORE0(Z10, Z11) // row 5
+	ZSTORE0(Z12, Z13) // row 6
+	ZSTORE0(Z14, Z15) // row 7
+	ZSTORE0(Z16, Z17) // row 8
+	VZEROUPPER
+	RET
+
+zbeta_9:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	ZSTOREB(Z6, Z7) // row 3
+	ZSTOREB(Z8, Z9) // row 4
+	ZSTOREB(Z10, Z11) // row 5
+	ZSTOREB(Z12, Z13) // row 6
+	ZSTOREB(Z14, Z15) // row 7
+	ZSTOREB(Z16, Z17) // row 8
+	VZEROUPPER
+	RET
+
+// func sgemmMicro8x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro8x32AVX512 is sgemmMicro14x32AVX512 for the last 8 rows of C: Ap is a
+// packed 8×kc panel (Ap[p*8+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro8x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
+	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
+	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
+	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
+	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
+	VPXORD Z12, Z12, Z12 // acc[6][0:16] = 0
+	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
+	VPXORD Z14, Z14, Z14 // acc[7][0:16] = 0
+	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
+
+zloop_8: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*8+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*8+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*8+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*8+3]*b
+	ZROW(16, Z30, Z8, Z9) // acc[4] += Ap[(p)*8+4]*b
+	ZROW(20, Z31, Z10, Z11) // acc[5] += Ap[(p)*8+5]*b
+	ZROW(24, Z30, Z12, Z13) // acc[6] += Ap[(p)*8+6]*b
+	ZROW(28, Z31, Z14, Z15) // acc[7] += Ap[(p)*8+7]*b
+	ADDQ $32, AX        // AX = &Ap[(p+1)*8]
+	DECQ CX              // CX--
+	JNZ  zloop_8
+
+	ZSCALARS(zbeta_8)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	ZSTORE0(Z6, Z7) // row 3
+	ZSTORE0(Z8, Z9) // row 4
+	ZSTORE0(Z10, Z11) // row 5
+	ZSTORE0(Z12, Z13) // row 6
+	ZSTORE0(Z14, Z15) // row 7
+	VZEROUPPER
+	RET
+
+zbeta_8:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	ZSTOREB(Z6, Z7) // row 3
+	ZSTOREB(Z8, Z9) // row 4
+	ZSTOREB(Z10, Z11) // row 5
+	ZSTOREB(Z12, Z13) // row 6
+	ZSTOREB(Z14, Z15) // row 7
+	VZEROUPPER
+	RET
+
+// func sgemmMicro7x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro7x32AVX512 is sgemmMicro14x32AVX512 for the last 7 rows of C: Ap is a
+// packed 7×kc panel (Ap[p*7+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro7x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
+	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
+	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
+	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
+	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
+	VPXORD Z12, Z12, Z12 // acc[6][0:16] = 0
+	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
+
+zloop_7: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*7+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*7+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*7+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*7+3]*b
+	ZROW(16, Z30, Z8, Z9) // acc[4] += Ap[(p)*7+4]*b
+	ZROW(20, Z31, Z10, Z11) // acc[5] += Ap[(p)*7+5]*b
+	ZROW(24, Z30, Z12, Z13) // acc[6] += Ap[(p)*7+6]*b
+	ADDQ $28, AX        // AX = &Ap[(p+1)*7]
+	DECQ CX              // CX--
+	JNZ  zloop_7
+
+	ZSCALARS(zbeta_7)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	ZSTORE0(Z6, Z7) // row 3
+	ZSTORE0(Z8, Z9) // row 4
+	ZSTORE0(Z10, Z11) // row 5
+	ZSTORE0(Z12, Z13) // row 6
+	VZEROUPPER
+	RET
+
+zbeta_7:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	ZSTOREB(Z6, Z7) // row 3
+	ZSTOREB(Z8, Z9) // row 4
+	ZSTOREB(Z10, Z11) // row 5
+	ZSTOREB(Z12, Z13) // row 6
+	VZEROUPPER
+	RET
+
+// func sgemmMicro6x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro6x32AVX512 is sgemmMicro14x32AVX512 for the last 6 rows of C: Ap is a
+// packed 6×kc panel (Ap[p*6+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro6x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
+	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
+	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
+	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
+	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
+
+zloop_6: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*6+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*6+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*6+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*6+3]*b
+	ZROW(16, Z30, Z8, Z9) // acc[4] += Ap[(p)*6+4]*b
+	ZROW(20, Z31, Z10, Z11) // acc[5] += Ap[(p)*6+5]*b
+	ADDQ $24, AX        // AX = &Ap[(p+1)*6]
+	DECQ CX              // CX--
+	JNZ  zloop_6
+
+	ZSCALARS(zbeta_6)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	ZSTORE0(Z6, Z7) // row 3
+	ZSTORE0(Z8, Z9) // row 4
+	ZSTORE0(Z10, Z11) // row 5
+	VZEROUPPER
+	RET
+
+zbeta_6:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	ZSTOREB(Z6, Z7) // row 3
+	ZSTOREB(Z8, Z9) // row 4
+	ZSTOREB(Z10, Z11) // row 5
+	VZEROUPPER
+	RET
+
+// func sgemmMicro5x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro5x32AVX512 is sgemmMicro14x32AVX512 for the last 5 rows of C: Ap is a
+// packed 5×kc panel (Ap[p*5+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro5x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
+	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
+	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
+
+zloop_5: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*5+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*5+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*5+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*5+3]*b
+	ZROW(16, Z30, Z8, Z9) // acc[4] += Ap[(p)*5+4]*b
+	ADDQ $20, AX        // AX = &Ap[(p+1)*5]
+	DECQ CX              // CX--
+	JNZ  zloop_5
+
+	ZSCALARS(zbeta_5)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	ZSTORE0(Z6, Z7) // row 3
+	ZSTORE0(Z8, Z9) // row 4
+	VZEROUPPER
+	RET
+
+zbeta_5:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	ZSTOREB(Z6, Z7) // row 3
+	ZSTOREB(Z8, Z9) // row 4
+	VZEROUPPER
+	RET
+
+// func sgemmMicro4x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro4x32AVX512 is sgemmMicro14x32AVX512 for the last 4 rows of C: Ap is a
+// packed 4×kc panel (Ap[p*4+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro4x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
+	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+
+zloop_4: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*4+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*4+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*4+2]*b
+	ZROW(12, Z31, Z6, Z7) // acc[3] += Ap[(p)*4+3]*b
+	ADDQ $16, AX        // AX = &Ap[(p+1)*4]
+	DECQ CX              // CX--
+	JNZ  zloop_4
+
+	ZSCALARS(zbeta_4)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	ZSTORE0(Z6, Z7) // row 3
+	VZEROUPPER
+	RET
+
+zbeta_4:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	ZSTOREB(Z6, Z7) // row 3
+	VZEROUPPER
+	RET
+
+// func sgemmMicro3x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro3x32AVX512 is sgemmMicro14x32AVX512 for the last 3 rows of C: Ap is a
+// packed 3×kc panel (Ap[p*3+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro3x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
+	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+
+zloop_3: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*3+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*3+1]*b
+	ZROW(8, Z30, Z4, Z5) // acc[2] += Ap[(p)*3+2]*b
+	ADDQ $12, AX        // AX = &Ap[(p+1)*3]
+	DECQ CX              // CX--
+	JNZ  zloop_3
+
+	ZSCALARS(zbeta_3)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	ZSTORE0(Z4, Z5) // row 2
+	VZEROUPPER
+	RET
+
+zbeta_3:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	ZSTOREB(Z4, Z5) // row 2
+	VZEROUPPER
+	RET
+
+// func sgemmMicro2x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro2x32AVX512 is sgemmMicro14x32AVX512 for the last 2 rows of C: Ap is a
+// packed 2×kc panel (Ap[p*2+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro2x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
+	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+
+zloop_2: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*2+0]*b
+	ZROW(4, Z31, Z2, Z3) // acc[1] += Ap[(p)*2+1]*b
+	ADDQ $8, AX        // AX = &Ap[(p+1)*2]
+	DECQ CX              // CX--
+	JNZ  zloop_2
+
+	ZSCALARS(zbeta_2)
+	ZSTORE0(Z0, Z1) // row 0
+	ZSTORE0(Z2, Z3) // row 1
+	VZEROUPPER
+	RET
+
+zbeta_2:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	ZSTOREB(Z2, Z3) // row 1
+	VZEROUPPER
+	RET
+
+// func sgemmMicro1x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro1x32AVX512 is sgemmMicro14x32AVX512 for the last 1 rows of C: Ap is a
+// packed 1×kc panel (Ap[p*1+i]); same B, C and preconditions otherwise.
+TEXT ·sgemmMicro1x32AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
+	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+
+zloop_1: // for ; CX > 0; CX--: one k step
+	ZLOADB               // b0, b1 = B[p][0:32]; p++
+	ZROW(0, Z30, Z0, Z1) // acc[0] += Ap[(p)*1+0]*b
+	ADDQ $4, AX        // AX = &Ap[(p+1)*1]
+	DECQ CX              // CX--
+	JNZ  zloop_1
+
+	ZSCALARS(zbeta_1)
+	ZSTORE0(Z0, Z1) // row 0
+	VZEROUPPER
+	RET
+
+zbeta_1:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1) // row 0
+	VZEROUPPER
+	RET
