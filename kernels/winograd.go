@@ -20,10 +20,13 @@
 
 package kernels
 
+import "math"
+
 // winoWorker is one worker's scratch: the transformed input of one tile
 // block (36 × C × tb, in 16-tile panels) and the products (36 × K × tb).
 type winoWorker struct {
 	v, m      []float32
+	d, o, s   []float32 // transform scratch: winoCB x 288, winoCB x 128, 192
 	lastBlock int
 }
 
@@ -35,6 +38,7 @@ type winogradPlan struct {
 	kpanels       int
 	tb            int // tiles per block, a multiple of 16
 	up            []float32
+	zeros         []float32 // K zeros: the bias when there is none
 	workers       []winoWorker
 
 	x, w, bias, y      []float32
@@ -49,6 +53,7 @@ func newWinogradPlan(p ConvParams) *winogradPlan {
 	q.th, q.tw = (q.oh+3)/4, (q.ow+3)/4
 	q.tiles = p.N * q.th * q.tw
 	q.kpanels = convPanels(p.K, convMR)
+	q.zeros = make([]float32, p.K)
 	q.tb = min(max(2<<20/(144*p.C)/convNR*convNR, convNR), 256)
 	q.wtFn = q.transformWeights
 	q.fwdFn = q.forwardWorker
@@ -152,12 +157,15 @@ func (q *winogradPlan) forwardWorker(lo, hi int) {
 		ws := &q.workers[wk]
 		ws.v = growFloats(ws.v, 36*npan*p.C*convNR)
 		ws.lastBlock = -1
+		ws.d = growFloats(ws.d, winoCB*288)
+		ws.o = growFloats(ws.o, winoCB*128)
+		ws.s = growFloats(ws.s, 192)
 		for it := wk * items / q.nw; it < (wk+1)*items/q.nw; it++ {
 			b, kp := it/q.kparts, it%q.kparts
 			t0 := b * tb
 			nt := min(tb, q.tiles-t0)
 			if ws.lastBlock != b {
-				q.transformInput(ws.v, t0, nt, npan)
+				q.transformInput(ws, ws.v, t0, nt, npan)
 				ws.lastBlock = b
 			}
 			kp0, kp1 := kp*q.kpanels/q.kparts, (kp+1)*q.kpanels/q.kparts
@@ -168,127 +176,128 @@ func (q *winogradPlan) forwardWorker(lo, hi int) {
 				convGemm(mk, nt, p.C, q.up[(xi*q.kpanels+kp0)*p.C*convMR:], p.C*convMR,
 					ws.v[xi*npan*p.C*convNR:], p.C*convNR, ws.m[xi*mk*tb:], tb, false, nil, false)
 			}
-			q.transformOutput(ws.m, t0, nt, k0, k1, tb)
+			q.transformOutput(ws, ws.m, t0, nt, k0, k1, tb)
 		}
 	}
 }
 
+// winoCB is the number of channels one transform call handles.
+const winoCB = 16
+
 // transformInput writes V = Bᵀ d B for tiles [t0, t0+nt) and every channel
 // into v: element ξ of tile t0+j, channel c at v[((ξ*npan + j/16)*C + c)*16 + j%16].
-// It runs panel by panel and, within a panel, channel by channel, so that the
-// 36 cache lines a (panel, channel) pair fills stay in L1 until complete.
-func (q *winogradPlan) transformInput(v []float32, t0, nt, npan int) {
+// Groups of 8 tiles are gathered into ws.d (lane = tile) and transformed 8
+// lanes wide, winoCB channels per call.
+func (q *winogradPlan) transformInput(ws *winoWorker, v []float32, t0, nt, npan int) {
 	p := q.p
 	xs := npan * p.C * convNR
 	per := q.th * q.tw
-	var org [convNR]int    // offset of the tile's input origin within its image, or -1
-	var valid [convNR]bool // the tile exists (not padding of the last panel)
-	var hw0 [convNR][2]int // tile's input origin (h0, w0)
-	var img [convNR]int    // tile's image offset
-	var inside [convNR]bool
-	for jp := 0; jp < npan; jp++ {
-		for tt := 0; tt < convNR; tt++ {
-			j := jp*convNR + tt
-			valid[tt] = j < nt
-			if j >= nt {
+	hw := p.H * p.W
+	var org, h0s, w0s, img [8]int
+	var valid, inside [8]bool
+	d := ws.d
+	for g := 0; g < npan*2; g++ {
+		for l := 0; l < 8; l++ {
+			j := g*8 + l
+			valid[l] = j < nt
+			if !valid[l] {
 				continue
 			}
 			t := t0 + j
 			n, th, tw := t/per, t%per/q.tw, t%q.tw
-			h0, w0 := th*4-p.PadH, tw*4-p.PadW
-			hw0[tt] = [2]int{h0, w0}
-			img[tt] = n * p.C * p.H * p.W
-			org[tt] = h0*p.W + w0
-			inside[tt] = h0 >= 0 && w0 >= 0 && h0+6 <= p.H && w0+6 <= p.W
+			h0s[l], w0s[l] = th*4-p.PadH, tw*4-p.PadW
+			img[l] = n * p.C * hw
+			org[l] = h0s[l]*p.W + w0s[l]
+			inside[l] = h0s[l] >= 0 && w0s[l] >= 0 && h0s[l]+6 <= p.H && w0s[l]+6 <= p.W
 		}
-		for c := 0; c < p.C; c++ {
-			o := jp*p.C*convNR + c*convNR
-			for tt := 0; tt < convNR; tt++ {
-				if !valid[tt] {
-					for xi := 0; xi < 36; xi++ {
-						v[xi*xs+o+tt] = 0
-					}
-					continue
+		if !valid[0] {
+			// The whole group is padding: zero its lanes of every ξ.
+			for xi := 0; xi < 36; xi++ {
+				for c := 0; c < p.C; c++ {
+					clear(v[xi*xs+(g/2*p.C+c)*convNR+g%2*8:][:8])
 				}
-				plane := q.x[img[tt]+c*p.H*p.W : img[tt]+(c+1)*p.H*p.W]
-				var d [6][6]float32
-				if inside[tt] {
-					for i := 0; i < 6; i++ {
-						d[i] = [6]float32(plane[org[tt]+i*p.W : org[tt]+i*p.W+6])
-					}
-				} else {
-					h0, w0 := hw0[tt][0], hw0[tt][1]
-					for i := 0; i < 6; i++ {
-						h := h0 + i
-						if h < 0 || h >= p.H {
-							continue
+			}
+			continue
+		}
+		for c0 := 0; c0 < p.C; c0 += winoCB {
+			nc := min(winoCB, p.C-c0)
+			for ci := 0; ci < nc; ci++ {
+				dc := d[ci*288 : ci*288+288]
+				for l := 0; l < 8; l++ {
+					switch {
+					case !valid[l]:
+						for e := 0; e < 36; e++ {
+							dc[e*8+l] = 0
 						}
-						for jj := 0; jj < 6; jj++ {
-							if w := w0 + jj; w >= 0 && w < p.W {
-								d[i][jj] = plane[h*p.W+w]
+					case inside[l]:
+						base := img[l] + (c0+ci)*hw + org[l]
+						for r := 0; r < 6; r++ {
+							row := (*[6]float32)(q.x[base+r*p.W : base+r*p.W+6])
+							o := r*48 + l
+							dc[o], dc[o+8], dc[o+16], dc[o+24], dc[o+32], dc[o+40] = row[0], row[1], row[2], row[3], row[4], row[5]
+						}
+					default:
+						plane := q.x[img[l]+(c0+ci)*hw : img[l]+(c0+ci+1)*hw]
+						for r := 0; r < 6; r++ {
+							h := h0s[l] + r
+							for cc := 0; cc < 6; cc++ {
+								var x float32
+								if w := w0s[l] + cc; h >= 0 && h < p.H && w >= 0 && w < p.W {
+									x = plane[h*p.W+w]
+								}
+								dc[(r*6+cc)*8+l] = x
 							}
 						}
 					}
 				}
-				var t [6][6]float32 // t = Bᵀ d (columns)
-				for jj := 0; jj < 6; jj++ {
-					t[0][jj], t[1][jj], t[2][jj], t[3][jj], t[4][jj], t[5][jj] =
-						winoBT(d[0][jj], d[1][jj], d[2][jj], d[3][jj], d[4][jj], d[5][jj])
-				}
-				ot := o + tt
-				for i := 0; i < 6; i++ {
-					r := &t[i]
-					v0, v1, v2, v3, v4, v5 := winoBT(r[0], r[1], r[2], r[3], r[4], r[5])
-					oi := ot + i*6*xs
-					v[oi], v[oi+xs], v[oi+2*xs] = v0, v1, v2
-					v[oi+3*xs], v[oi+4*xs], v[oi+5*xs] = v3, v4, v5
-				}
 			}
+			winoInput8(nc, &d[0], &v[(g/2*p.C+c0)*convNR+g%2*8], xs)
 		}
 	}
 }
 
 // transformOutput writes Y = Aᵀ M A (+ bias, ReLU) for tiles [t0, t0+nt) and
-// channels [k0, k1), M[ξ] at m[(ξ*(k1-k0) + k-k0)*tb + j].
-func (q *winogradPlan) transformOutput(m []float32, t0, nt, k0, k1, tb int) {
+// channels [k0, k1), M[ξ] at m[(ξ*(k1-k0) + k-k0)*tb + j]: 8 tiles (lanes) by
+// winoCB channels per transform call, then scattered into y.
+func (q *winogradPlan) transformOutput(ws *winoWorker, m []float32, t0, nt, k0, k1, tb int) {
 	p := q.p
 	mk := k1 - k0
 	xs := mk * tb
 	per := q.th * q.tw
-	for k := k0; k < k1; k++ {
-		var b float32
-		if q.bias != nil {
-			b = q.bias[k]
+	ohw := q.oh * q.ow
+	bias := q.zeros
+	if q.bias != nil {
+		bias = q.bias
+	}
+	lo := float32(math.Inf(-1))
+	if q.relu {
+		lo = 0
+	}
+	var yoff [8]int
+	var rows, cols [8]int
+	for j0 := 0; j0 < nt; j0 += 8 {
+		nl := min(8, nt-j0)
+		for l := 0; l < nl; l++ {
+			t := t0 + j0 + l
+			n, th, tw := t/per, t%per/q.tw, t%q.tw
+			yoff[l] = n*p.K*ohw + th*4*q.ow + tw*4
+			rows[l], cols[l] = min(4, q.oh-th*4), min(4, q.ow-tw*4)
 		}
-		n, th, tw := t0/per, t0%per/q.tw, t0%q.tw
-		for j := 0; j < nt; j++ {
-			if j > 0 {
-				if tw++; tw == q.tw {
-					tw = 0
-					if th++; th == q.th {
-						th, n = 0, n+1
+		for kb := k0; kb < k1; kb += winoCB {
+			nk := min(winoCB, k1-kb)
+			winoOutput8(nk, &m[(kb-k0)*tb+j0], tb, xs, &bias[kb], lo, &ws.o[0], &ws.s[0])
+			for ki := 0; ki < nk; ki++ {
+				o := ws.o[ki*128 : ki*128+128]
+				kof := (kb + ki) * ohw
+				for l := 0; l < nl; l++ {
+					base := yoff[l] + kof
+					for r := 0; r < rows[l]; r++ {
+						yr := q.y[base+r*q.ow : base+r*q.ow+cols[l]]
+						for cc := range yr {
+							yr[cc] = o[(r*4+cc)*8+l]
+						}
 					}
 				}
-			}
-			o := (k-k0)*tb + j
-			var s [4][6]float32 // s = Aᵀ M (columns)
-			for jj := 0; jj < 6; jj++ {
-				oj := o + jj*xs
-				s[0][jj], s[1][jj], s[2][jj], s[3][jj] = winoAT(m[oj], m[oj+6*xs], m[oj+12*xs],
-					m[oj+18*xs], m[oj+24*xs], m[oj+30*xs])
-			}
-			out := q.y[(n*p.K+k)*q.oh*q.ow:]
-			rows, cols := min(4, q.oh-th*4), min(4, q.ow-tw*4)
-			for i := 0; i < rows; i++ {
-				r := &s[i]
-				y0, y1, y2, y3 := winoAT(r[0], r[1], r[2], r[3], r[4], r[5])
-				ys := [4]float32{y0 + b, y1 + b, y2 + b, y3 + b}
-				if q.relu {
-					for jj := range ys {
-						ys[jj] = max(ys[jj], 0)
-					}
-				}
-				copy(out[(th*4+i)*q.ow+tw*4:(th*4+i)*q.ow+tw*4+cols], ys[:cols])
 			}
 		}
 	}

@@ -1,0 +1,34 @@
+//go:build !purego
+
+package kernels
+
+// winoInput8 dispatches to the AVX2 input transform or its generic twin.
+func winoInput8(n int, d, v *float32, xs int) {
+	if active >= AVX2 {
+		winoInput8AVX2(n, d, v, xs)
+		return
+	}
+	winoInput8Generic(n, d, v, xs)
+}
+
+// winoOutput8 dispatches to the AVX2 output transform or its generic twin.
+func winoOutput8(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s *float32) {
+	if active >= AVX2 {
+		winoOutput8AVX2(n, m, ms, xs, bias, lo, o, s)
+		return
+	}
+	winoOutput8Generic(n, m, ms, xs, bias, lo, o, s)
+}
+
+// winoInput8AVX2 must match winoInput8Generic. Preconditions: n >= 1; d holds
+// n*288 floats, v reaches (n-1)*16 + 35*xs + 8 floats; needs AVX2 and FMA.
+//
+//go:noescape
+func winoInput8AVX2(n int, d, v *float32, xs int)
+
+// winoOutput8AVX2 must match winoOutput8Generic. Preconditions: n >= 1; m
+// reaches (n-1)*ms + 35*xs + 8 floats, bias n floats, o n*128, s 192;
+// needs AVX2 and FMA.
+//
+//go:noescape
+func winoOutput8AVX2(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s *float32)

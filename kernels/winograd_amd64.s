@@ -1,0 +1,210 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Constants broadcast by the transforms: 2, 4, 8 and 5.
+DATA winoConst<>+0(SB)/4, $0x40000000  // 2.0
+DATA winoConst<>+4(SB)/4, $0x40800000  // 4.0
+DATA winoConst<>+8(SB)/4, $0x41000000  // 8.0
+DATA winoConst<>+12(SB)/4, $0x40a00000 // 5.0
+GLOBL winoConst<>(SB), RODATA|NOPTR, $16
+
+// BT6 computes (Y6..Y11) = Bᵀ (Y0..Y5), lane-wise; Y14 = 4, Y15 = 5;
+// clobbers Y12, Y13.
+#define BT6 \
+	VMOVAPS Y4, Y6             /* v0 = d4 */ ; \
+	VFMADD231PS Y14, Y0, Y6    /* v0 += 4*d0 */ ; \
+	VFNMADD231PS Y15, Y2, Y6   /* v0 -= 5*d2 */ ; \
+	VMOVAPS Y4, Y12            /* a = d4 */ ; \
+	VFNMADD231PS Y14, Y2, Y12  /* a -= 4*d2 */ ; \
+	VMOVAPS Y3, Y13            /* b = d3 */ ; \
+	VFNMADD231PS Y14, Y1, Y13  /* b -= 4*d1 */ ; \
+	VADDPS Y13, Y12, Y7        /* v1 = a + b */ ; \
+	VSUBPS Y13, Y12, Y8        /* v2 = a - b */ ; \
+	VSUBPS Y2, Y4, Y12         /* c = d4 - d2 */ ; \
+	VSUBPS Y1, Y3, Y13         /* e = d3 - d1 */ ; \
+	VADDPS Y13, Y13, Y13       /* e = 2*(d3 - d1) */ ; \
+	VADDPS Y13, Y12, Y9        /* v3 = c + e */ ; \
+	VSUBPS Y13, Y12, Y10       /* v4 = c - e */ ; \
+	VMOVAPS Y5, Y11            /* v5 = d5 */ ; \
+	VFMADD231PS Y14, Y1, Y11   /* v5 += 4*d1 */ ; \
+	VFNMADD231PS Y15, Y3, Y11  /* v5 -= 5*d3 */
+
+// func winoInput8AVX2(n int, d, v *float32, xs int)
+//
+// Registers: CX = channels left, SI = d of this channel (6x6x8 floats), DI =
+// v of this channel, R8 = xs*4 (bytes between the 36 outputs), R10 = 6*xs*4,
+// AX = column or row pointer into d, R9 = output pointer, DX = loop counter.
+TEXT ·winoInput8AVX2(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ d+8(FP), SI
+	MOVQ v+16(FP), DI
+	MOVQ xs+24(FP), R8
+	SHLQ $2, R8                          // R8 = xs*4
+	LEAQ (R8)(R8*2), R10                 // R10 = 3*xs*4
+	SHLQ $1, R10                         // R10 = 6*xs*4
+	VBROADCASTSS winoConst<>+4(SB), Y14  // Y14 = 4
+	VBROADCASTSS winoConst<>+12(SB), Y15 // Y15 = 5
+
+chan:
+	// Columns: t[·][c] = Bᵀ d[·][c], in place, for c = 0..5.
+	MOVQ SI, AX                          // AX = &d[0][0]
+	MOVQ $6, DX                          // DX = 6 columns
+col:
+	VMOVUPS 0(AX), Y0                    // d0 = d[0][c]
+	VMOVUPS 192(AX), Y1                  // d1 = d[1][c]
+	VMOVUPS 384(AX), Y2                  // d2 = d[2][c]
+	VMOVUPS 576(AX), Y3                  // d3 = d[3][c]
+	VMOVUPS 768(AX), Y4                  // d4 = d[4][c]
+	VMOVUPS 960(AX), Y5                  // d5 = d[5][c]
+	BT6
+	VMOVUPS Y6, 0(AX)                    // t[0][c] = v0
+	VMOVUPS Y7, 192(AX)                  // t[1][c] = v1
+	VMOVUPS Y8, 384(AX)                  // t[2][c] = v2
+	VMOVUPS Y9, 576(AX)                  // t[3][c] = v3
+	VMOVUPS Y10, 768(AX)                 // t[4][c] = v4
+	VMOVUPS Y11, 960(AX)                 // t[5][c] = v5
+	ADDQ $32, AX                         // next column
+	DECQ DX
+	JNZ  col
+
+	// Rows: V[r][·] = Bᵀ t[r][·], for r = 0..5, to v[(6r+j)*xs].
+	MOVQ SI, AX                          // AX = &t[0][0]
+	MOVQ DI, R11                         // R11 = &v[6r*xs]
+	MOVQ $6, DX                          // DX = 6 rows
+row:
+	VMOVUPS 0(AX), Y0                    // d0 = t[r][0]
+	VMOVUPS 32(AX), Y1                   // d1 = t[r][1]
+	VMOVUPS 64(AX), Y2                   // d2 = t[r][2]
+	VMOVUPS 96(AX), Y3                   // d3 = t[r][3]
+	VMOVUPS 128(AX), Y4                  // d4 = t[r][4]
+	VMOVUPS 160(AX), Y5                  // d5 = t[r][5]
+	BT6
+	MOVQ R11, R9                         // R9 = &v[(6r)*xs]
+	VMOVUPS Y6, (R9)                     // V[r][0] = v0
+	ADDQ R8, R9                          // R9 = &v[(6r+1)*xs]
+	VMOVUPS Y7, (R9)                     // V[r][1] = v1
+	ADDQ R8, R9                          // R9 = &v[(6r+2)*xs]
+	VMOVUPS Y8, (R9)                     // V[r][2] = v2
+	ADDQ R8, R9                          // R9 = &v[(6r+3)*xs]
+	VMOVUPS Y9, (R9)                     // V[r][3] = v3
+	ADDQ R8, R9                          // R9 = &v[(6r+4)*xs]
+	VMOVUPS Y10, (R9)                    // V[r][4] = v4
+	ADDQ R8, R9                          // R9 = &v[(6r+5)*xs]
+	VMOVUPS Y11, (R9)                    // V[r][5] = v5
+	ADDQ $192, AX                        // next row of t
+	ADDQ R10, R11                        // R11 = &v[6(r+1)*xs]
+	DECQ DX
+	JNZ  row
+
+	ADDQ $1152, SI                       // d = next channel (288 floats)
+	ADDQ $64, DI                         // v = next channel (16 floats)
+	DECQ CX
+	JNZ  chan
+	VZEROUPPER
+	RET
+
+// AT6 computes (Y6..Y9) = Aᵀ (Y0..Y5), lane-wise; Y14 = 2, Y15 = 4;
+// clobbers Y0, Y10..Y13.
+#define AT6 \
+	VADDPS Y2, Y1, Y10                   /* a = m1 + m2 */ ; \
+	VSUBPS Y2, Y1, Y11                   /* b = m1 - m2 */ ; \
+	VADDPS Y4, Y3, Y12                   /* c = m3 + m4 */ ; \
+	VSUBPS Y4, Y3, Y13                   /* d = m3 - m4 */ ; \
+	VADDPS Y10, Y0, Y6                   /* y0 = m0 + a */ ; \
+	VADDPS Y12, Y6, Y6                   /* y0 += c */ ; \
+	VMOVAPS Y11, Y7                      /* y1 = b */ ; \
+	VFMADD231PS Y14, Y13, Y7             /* y1 += 2*d */ ; \
+	VMOVAPS Y10, Y8                      /* y2 = a */ ; \
+	VFMADD231PS Y15, Y12, Y8             /* y2 += 4*c */ ; \
+	VADDPS Y5, Y11, Y9                   /* y3 = b + m5 */ ; \
+	VBROADCASTSS winoConst<>+8(SB), Y0   /* Y0 = 8 */ ; \
+	VFMADD231PS Y0, Y13, Y9              /* y3 += 8*d */
+
+// func winoOutput8AVX2(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s *float32)
+//
+// Registers: CX = channels left, SI = m of this channel, R8 = xs*4, R10 =
+// 6*xs*4, R12 = ms*4, BX = &bias[i], DI = o of this channel, R13 = s
+// (scratch, 4x6x8 floats), AX = column pointer into m, R11 = row pointer,
+// R9 = s or o pointer, DX = loop counter.
+TEXT ·winoOutput8AVX2(SB), NOSPLIT, $0-64
+	MOVQ n+0(FP), CX
+	MOVQ m+8(FP), SI
+	MOVQ ms+16(FP), R12
+	SHLQ $2, R12                         // R12 = ms*4
+	MOVQ xs+24(FP), R8
+	SHLQ $2, R8                          // R8 = xs*4
+	LEAQ (R8)(R8*2), R10                 // R10 = 3*xs*4
+	SHLQ $1, R10                         // R10 = 6*xs*4
+	MOVQ bias+32(FP), BX
+	MOVQ o+48(FP), DI
+	MOVQ s+56(FP), R13
+	VBROADCASTSS winoConst<>+0(SB), Y14  // Y14 = 2
+	VBROADCASTSS winoConst<>+4(SB), Y15  // Y15 = 4
+
+ochan:
+	// Columns: s[·][c] = Aᵀ M[·][c], M[r][c] at m[(6r+c)*xs], c = 0..5.
+	MOVQ SI, AX                          // AX = &m[c*xs], c = 0
+	MOVQ R13, R9                         // R9 = &s[0][c]
+	MOVQ $6, DX                          // DX = 6 columns
+ocol:
+	MOVQ AX, R11                         // R11 = &M[0][c]
+	VMOVUPS (R11), Y0                    // m0 = M[0][c]
+	ADDQ R10, R11                        // R11 = &M[1][c]
+	VMOVUPS (R11), Y1                    // m1 = M[1][c]
+	ADDQ R10, R11                        // R11 = &M[2][c]
+	VMOVUPS (R11), Y2                    // m2 = M[2][c]
+	ADDQ R10, R11                        // R11 = &M[3][c]
+	VMOVUPS (R11), Y3                    // m3 = M[3][c]
+	ADDQ R10, R11                        // R11 = &M[4][c]
+	VMOVUPS (R11), Y4                    // m4 = M[4][c]
+	ADDQ R10, R11                        // R11 = &M[5][c]
+	VMOVUPS (R11), Y5                    // m5 = M[5][c]
+	AT6
+	VMOVUPS Y6, 0(R9)                    // s[0][c] = y0
+	VMOVUPS Y7, 192(R9)                  // s[1][c] = y1
+	VMOVUPS Y8, 384(R9)                  // s[2][c] = y2
+	VMOVUPS Y9, 576(R9)                  // s[3][c] = y3
+	ADDQ R8, AX                          // next column of M
+	ADDQ $32, R9                         // next column of s
+	DECQ DX
+	JNZ  ocol
+
+	// Rows: Y[r][·] = max(lo, Aᵀ s[r][·] + bias), r = 0..3, to o[(4r+j)*8].
+	MOVQ R13, R9                         // R9 = &s[0][0]
+	MOVQ DI, R11                         // R11 = &o[0]
+	MOVQ $4, DX                          // DX = 4 rows
+orow:
+	VMOVUPS 0(R9), Y0                    // m0 = s[r][0]
+	VMOVUPS 32(R9), Y1                   // m1 = s[r][1]
+	VMOVUPS 64(R9), Y2                   // m2 = s[r][2]
+	VMOVUPS 96(R9), Y3                   // m3 = s[r][3]
+	VMOVUPS 128(R9), Y4                  // m4 = s[r][4]
+	VMOVUPS 160(R9), Y5                  // m5 = s[r][5]
+	AT6
+	VBROADCASTSS (BX), Y10               // Y10 = bias[i]
+	VBROADCASTSS lo+40(FP), Y11          // Y11 = lo
+	VADDPS Y10, Y6, Y6                   // y0 += bias
+	VADDPS Y10, Y7, Y7                   // y1 += bias
+	VADDPS Y10, Y8, Y8                   // y2 += bias
+	VADDPS Y10, Y9, Y9                   // y3 += bias
+	VMAXPS Y6, Y11, Y6                   // y0 = lo > y0 ? lo : y0
+	VMAXPS Y7, Y11, Y7                   // y1 = lo > y1 ? lo : y1
+	VMAXPS Y8, Y11, Y8                   // y2 = lo > y2 ? lo : y2
+	VMAXPS Y9, Y11, Y9                   // y3 = lo > y3 ? lo : y3
+	VMOVUPS Y6, 0(R11)                   // o[r][0] = y0
+	VMOVUPS Y7, 32(R11)                  // o[r][1] = y1
+	VMOVUPS Y8, 64(R11)                  // o[r][2] = y2
+	VMOVUPS Y9, 96(R11)                  // o[r][3] = y3
+	ADDQ $192, R9                        // next row of s
+	ADDQ $128, R11                       // next row of o
+	DECQ DX
+	JNZ  orow
+
+	ADDQ R12, SI                         // m = next channel
+	ADDQ $4, BX                          // bias = &bias[i+1]
+	ADDQ $512, DI                        // o = next channel (128 floats)
+	DECQ CX
+	JNZ  ochan
+	VZEROUPPER
+	RET

@@ -1,0 +1,11 @@
+//go:build !amd64 || purego
+
+package kernels
+
+// winoInput8 is the generic input transform (no assembly in this build).
+func winoInput8(n int, d, v *float32, xs int) { winoInput8Generic(n, d, v, xs) }
+
+// winoOutput8 is the generic output transform (no assembly in this build).
+func winoOutput8(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s *float32) {
+	winoOutput8Generic(n, m, ms, xs, bias, lo, o, s)
+}
