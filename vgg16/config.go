@@ -6,7 +6,9 @@ package vgg16
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Config configures Train. The zero value of a field means "choose a
@@ -29,6 +31,7 @@ type Config struct {
 	OnCollapse     string
 	Weights        string // pretrained weights (.pth or .safetensors) to start from
 	FreezeFeatures bool   // train only the classifier
+	NoAugment      bool   // no random horizontal flips during training
 	Out            string // output folder for checkpoints and metrics; default "runs/<time>"
 	Seed           uint64
 	ValFraction    float64 // fraction held out when Val is empty; default 0.2
@@ -131,6 +134,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Threads < 0 || c.MaxSteps < 0 || c.EvalEvery < 0 {
 		return c, fmt.Errorf("-threads, -max-steps and -eval-every must not be negative")
+	}
+	if c.Out == "" {
+		if c.Resume {
+			return c, fmt.Errorf("-resume needs -out: the folder holding last.safetensors")
+		}
+		c.Out = filepath.Join("runs", time.Now().Format("20060102-150405"))
 	}
 	if c.Log == nil {
 		c.Log = io.Discard

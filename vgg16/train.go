@@ -1,32 +1,387 @@
-// This file is the trainer's entry point.
+// This file is the trainer: it ties data, model, loss, optimizer, the
+// collapse detector and checkpoints into Train.
 
 package vgg16
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gocnn/gocnn/data"
+	"github.com/gocnn/gocnn/kernels"
+	"github.com/gocnn/gocnn/nn"
+	"github.com/gocnn/gocnn/optim"
 )
 
 // Result summarises a finished training run.
 type Result struct {
-	Best       Metrics `json:"best"`       // validation metrics of the best checkpoint
-	BestEpoch  int     `json:"best_epoch"` // 1-based
-	Threshold  float64 `json:"threshold"`  // decision threshold (binary tasks)
-	Strategy   string  `json:"strategy"`   // imbalance strategy finally in use
-	Collapsed  bool    `json:"collapsed"`  // the detector fired at the last check
-	Checkpoint string  `json:"checkpoint"` // path of the best checkpoint
-	Steps      int     `json:"steps"`      // optimizer steps taken
+	Best       Metrics   `json:"best"`       // validation metrics of the best checkpoint
+	BestEpoch  int       `json:"best_epoch"` // 1-based
+	Threshold  float64   `json:"threshold"`  // decision threshold (binary tasks)
+	Strategy   string    `json:"strategy"`   // imbalance strategy finally in use
+	Collapsed  bool      `json:"collapsed"`  // the detector fired at the last check
+	Diagnosis  Diagnosis `json:"diagnosis"`
+	Checkpoint string    `json:"checkpoint"` // path of the best checkpoint
+	Steps      int       `json:"steps"`      // optimizer steps taken
+	Classes    []string  `json:"classes"`
+	// Test holds metrics on the embedded test split, when training on it.
+	Test   *Metrics      `json:"test,omitempty"`
+	Epochs []EpochRecord `json:"epochs"`
 }
 
-// Train trains a VGG as cfg says and returns the result.
+// EpochRecord is one line of metrics.jsonl.
+type EpochRecord struct {
+	Epoch        int       `json:"epoch"`
+	Step         int       `json:"step"`
+	TrainLoss    float64   `json:"train_loss"`
+	ValLoss      float64   `json:"val_loss"`
+	LR           float64   `json:"lr"`
+	GradNorm     float64   `json:"grad_norm"`
+	ImagesPerSec float64   `json:"images_per_sec"`
+	Threshold    float64   `json:"threshold"`
+	Strategy     string    `json:"strategy"`
+	Val          Metrics   `json:"val"`     // at the tuned threshold
+	ValRaw       Metrics   `json:"val_raw"` // at probability 0.5 / argmax
+	Collapse     Diagnosis `json:"collapse"`
+}
+
+// run is the state of one training run.
+type run struct {
+	cfg       Config
+	log       *logger
+	bar       *progress
+	td        *trainData
+	plan      data.ImbalancePlan
+	strategy  string
+	model     *Model
+	loss      *lossFn
+	opt       optim.Optimizer
+	loader    *data.Loader
+	val       *data.Loader
+	k         int
+	step      int
+	losses    []float64 // per-step training loss, this epoch
+	recent    []float64 // running losses for the collapse detector
+	gradNorm  float64
+	best      float64
+	bestEp    int
+	thr       float64
+	records   []EpochRecord
+	conflicts int
+}
+
+// Train trains a VGG as cfg says and returns the result. It writes
+// best.safetensors, last.safetensors and metrics.jsonl to cfg.Out. When ctx
+// is cancelled (SIGINT, SIGTERM) it finishes the current step, writes
+// last.safetensors and returns an error saying so.
 func Train(ctx context.Context, cfg Config) (*Result, error) {
-	if _, err := cfg.withDefaults(); err != nil {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
 		return nil, err
 	}
-	return nil, errors.New("the trainer is not built yet")
+	if cfg.Threads > 0 {
+		defer kernels.SetThreads(kernels.SetThreads(cfg.Threads))
+	}
+	r := &run{cfg: cfg, log: &logger{w: cfg.Log, json: cfg.JSON}, best: -1, thr: 0.5}
+	r.bar = newProgress(!cfg.JSON && isTerminal(os.Stderr))
+	if err := r.setup(); err != nil {
+		return nil, err
+	}
+	defer r.loader.Close()
+	defer r.val.Close()
+	return r.train(ctx)
 }
 
-// Demo runs the `make run` demonstration.
-func Demo(ctx context.Context, cfg Config) error {
-	return errors.New("the demo is not built yet")
+// setup opens the data and builds the model, loss, optimizer and loaders.
+func (r *run) setup() error {
+	cfg := r.cfg
+	td, err := openData(cfg)
+	if err != nil {
+		return err
+	}
+	r.td = td
+	r.k = len(td.classes)
+	for _, w := range td.warnings {
+		r.log.say("warning: %s", w)
+	}
+	td.pre, err = choosePreprocess(cfg, td.train, cfg.Weights != "")
+	if err != nil {
+		return err
+	}
+	r.plan = data.PlanImbalance(td.counts)
+	r.strategy = cfg.Imbalance
+	if r.strategy == "auto" {
+		r.strategy = r.plan.Strategy
+	}
+	head := cfg.Head
+	if head == "auto" {
+		head = HeadTorchvision
+		if td.pre.Size < 64 {
+			head = HeadCompact
+		}
+	}
+	outputs := r.k
+	if r.k == 2 {
+		outputs = 1
+	}
+	spec := Spec{Arch: cfg.Arch, InChannels: td.pre.Channels, Size: td.pre.Size, Outputs: outputs, Head: head}
+	if r.model, err = New(spec, cfg.Seed); err != nil {
+		return err
+	}
+	if cfg.Weights != "" {
+		rep, err := LoadWeights(r.model, cfg.Weights, false)
+		if err != nil {
+			return err
+		}
+		r.log.say("loaded %s: %s", cfg.Weights, rep)
+	}
+	if cfg.FreezeFeatures {
+		r.model.FreezeFeatures()
+	}
+	r.initBias()
+	if r.cfg.Batch == 0 {
+		r.cfg.Batch = 8
+		if head == HeadCompact {
+			r.cfg.Batch = 64
+		}
+	}
+	r.loss = newLoss(r.strategy, r.plan, r.k)
+	r.opt = newOptimizer(r.cfg, r.model)
+	if err := r.newLoaders(); err != nil {
+		return err
+	}
+	r.describe(head)
+	return nil
+}
+
+// initBias sets the output bias to the class prior the loss sees: the plan's
+// BiasInit (zero under full weighting, the log prior without it).
+func (r *run) initBias() {
+	b := r.model.Last.Bias
+	if b == nil || r.cfg.Weights != "" && r.cfg.Resume {
+		return
+	}
+	bias := r.plan.BiasInit
+	if r.strategy != r.plan.Strategy {
+		// The strategy differs from the plan's (forced by -imbalance): a
+		// weighted loss or a balanced sampler sees balanced classes, the
+		// plain loss sees the raw prior.
+		bias = data.PlanImbalance(r.balancedOrRaw()).BiasInit
+	}
+	vals := b.Value.Data()
+	if r.k == 2 {
+		vals[0] = float32(bias[0])
+		return
+	}
+	for c := range vals {
+		vals[c] = float32(bias[c])
+	}
+}
+
+// balancedOrRaw returns the counts the loss effectively sees under the
+// current strategy: equal counts when it balances, the raw counts otherwise.
+func (r *run) balancedOrRaw() []int {
+	if r.strategy == "none" || r.strategy == "focal" {
+		if r.k == 2 && r.strategy == "none" {
+			return r.td.counts
+		}
+		return r.td.counts
+	}
+	eq := make([]int, r.k)
+	for i := range eq {
+		eq[i] = 1
+	}
+	return eq
+}
+
+// newOptimizer builds cfg's optimizer over the trainable parameters.
+func newOptimizer(cfg Config, m *Model) optim.Optimizer {
+	groups := optim.ParamsOf(nn.Trainable(m.Params()), cfg.LR, 0)
+	switch cfg.Optim {
+	case "sgd":
+		return optim.NewSGD(groups, optim.SGDConfig{Momentum: 0.9})
+	case "adamw":
+		for _, g := range groups {
+			g.WeightDecay = 0.01
+		}
+		return optim.NewAdamW(groups, optim.AdamConfig{})
+	}
+	return optim.NewAdam(groups, optim.AdamConfig{})
+}
+
+// newLoaders builds the training loader (sampler by strategy, augmentation)
+// and the validation loader.
+func (r *run) newLoaders() error {
+	if r.loader != nil {
+		r.loader.Close()
+	}
+	pre := r.td.pre
+	labels := data.Labels(r.td.train)
+	var sampler data.Sampler
+	switch r.strategy {
+	case "oversample":
+		sampler = data.BalancedSampler(labels, r.k, r.cfg.Seed)
+	case "undersample":
+		sampler = data.Undersampler(labels, r.k, 1, r.cfg.Seed)
+	}
+	n := r.td.train.Len()
+	if sampler != nil {
+		n = sampler.Len()
+	}
+	batch := min(r.cfg.Batch, n)
+	var err error
+	r.loader, err = data.NewLoader(r.td.train, data.LoaderConfig{
+		BatchSize: batch, Channels: pre.Channels, Height: pre.Size, Width: pre.Size,
+		Transform: pre.trainTransform(!r.cfg.NoAugment), Sampler: sampler, Shuffle: true,
+		Seed: r.cfg.Seed, DropLast: n >= 2*batch,
+	})
+	if err != nil {
+		return err
+	}
+	if r.val == nil {
+		r.val, err = data.NewLoader(r.td.val, data.LoaderConfig{
+			BatchSize: batch, Channels: pre.Channels, Height: pre.Size, Width: pre.Size,
+			Transform: pre.Transform(),
+		})
+	}
+	return err
+}
+
+// describe prints what the trainer is about to do.
+func (r *run) describe(head string) {
+	p := r.plan
+	m := r.model
+	r.log.say("data: %d training images, %d validation; classes %v; counts %v (ratio %.1f:1)",
+		r.td.train.Len(), r.td.val.Len(), r.td.classes, r.td.counts, p.Ratio)
+	r.log.say("imbalance: %s -> strategy %q (%s)", r.cfg.Imbalance, r.strategy, r.loss.desc)
+	if r.cfg.Imbalance == "auto" {
+		r.log.say("  rule: %s", p.Reason)
+	}
+	r.log.say("model: %s, %s head, %dx%dx%d input, %d outputs, %.1fM parameters; %s lr %g, batch %d, %d epochs, kernels %s x%d",
+		m.Spec.Arch, head, m.Spec.InChannels, m.Spec.Size, m.Spec.Size, m.Spec.Outputs, float64(m.NumParams())/1e6,
+		r.cfg.Optim, r.cfg.LR, r.cfg.Batch, r.cfg.Epochs, kernels.Active(), kernels.Threads())
+	r.log.event("setup", map[string]any{"classes": r.td.classes, "counts": r.td.counts, "ratio": p.Ratio,
+		"strategy": r.strategy, "loss": r.loss.desc, "arch": m.Spec.Arch, "head": head, "size": m.Spec.Size,
+		"batch": r.cfg.Batch, "epochs": r.cfg.Epochs, "lr": r.cfg.LR})
+}
+
+// train runs the epochs.
+func (r *run) train(ctx context.Context) (*Result, error) {
+	if err := os.MkdirAll(r.cfg.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	startEpoch, startBatch := 0, 0
+	if r.cfg.Resume {
+		var err error
+		if startEpoch, startBatch, err = r.resume(); err != nil {
+			return nil, err
+		}
+	}
+	res := &Result{Classes: r.td.classes}
+	var lastDiag Diagnosis
+	for epoch := startEpoch; epoch < r.cfg.Epochs; epoch++ {
+		t0 := time.Now()
+		images, err := r.runEpoch(ctx, epoch, startBatch)
+		startBatch = 0
+		if err != nil {
+			return nil, err
+		}
+		rate := float64(images) / time.Since(t0).Seconds()
+		rec, err := r.endEpoch(epoch, rate)
+		if err != nil {
+			return nil, err
+		}
+		lastDiag = rec.Collapse
+		if r.cfg.MaxSteps > 0 && r.step >= r.cfg.MaxSteps {
+			break
+		}
+		if rec.Collapse.Collapsed && r.cfg.OnCollapse == "stop" {
+			r.log.say("stopping: the model collapsed (-on-collapse stop)")
+			break
+		}
+	}
+	res.Steps, res.Strategy, res.Collapsed, res.Diagnosis = r.step, r.strategy, lastDiag.Collapsed, lastDiag
+	res.Epochs = r.records
+	res.Checkpoint = filepath.Join(r.cfg.Out, "best.safetensors")
+	if err := r.finish(res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// runEpoch trains one epoch from batch `from` and returns the images seen.
+func (r *run) runEpoch(ctx context.Context, epoch, from int) (int, error) {
+	r.model.SetTrain(true)
+	r.loader.Resume(data.LoaderState{Epoch: epoch, Batch: from})
+	if from == 0 {
+		r.losses = r.losses[:0]
+	}
+	r.bar.begin(fmt.Sprintf("epoch %d/%d", epoch+1, r.cfg.Epochs), r.loader.NumBatches()*r.cfg.Batch)
+	defer r.bar.end()
+	images := 0
+	for r.loader.Next() {
+		b := r.loader.Batch()
+		logits := r.model.Forward(b.X)
+		loss := r.loss.forward(logits, b.Labels)
+		if err := nn.CheckLoss(r.step, loss); err != nil {
+			return images, fmt.Errorf("%w; the last good checkpoint is %s (try a lower -lr)", err, filepath.Join(r.cfg.Out, "last.safetensors"))
+		}
+		r.model.Backward(r.loss.backward())
+		r.gradNorm = optim.ClipGradNorm(r.model.Params(), math.Inf(1))
+		r.opt.Step()
+		r.opt.ZeroGrad()
+		r.step++
+		images += b.N
+		r.losses = append(r.losses, loss)
+		r.bar.step(b.N, loss)
+		if r.cfg.EvalEvery > 0 && r.step%r.cfg.EvalEvery == 0 {
+			r.bar.end()
+			if _, _, d, err := r.evaluate(); err == nil && d.Collapsed {
+				r.log.say("step %d: %s", r.step, d.Message)
+			}
+			r.model.SetTrain(true)
+		}
+		if ctx.Err() != nil || (r.cfg.MaxSteps > 0 && r.step >= r.cfg.MaxSteps) {
+			st := r.loader.State()
+			if ctx.Err() != nil {
+				r.bar.end()
+				path := filepath.Join(r.cfg.Out, "last.safetensors")
+				if err := r.saveLast(st.Epoch, st.Batch); err != nil {
+					return images, err
+				}
+				return images, fmt.Errorf("interrupted at step %d; checkpoint written to %s (continue with -resume)", r.step, path)
+			}
+			break
+		}
+	}
+	if err := r.loader.Err(); err != nil {
+		return images, err
+	}
+	if n := len(r.loader.Skipped()); n > 0 {
+		r.log.say("warning: %d unreadable training images skipped (gocnn doctor lists them)", n)
+	}
+	return images, nil
+}
+
+// mean returns the mean of v (NaN when empty).
+func mean(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+// jsonRaw marshals v, ignoring errors (the types are ours and marshal).
+func jsonRaw(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
 }

@@ -1,0 +1,221 @@
+// This file is the trainer's end of an epoch: validation, the decision
+// threshold, the collapse detector and its remedies, checkpoint selection on
+// balanced accuracy, and the final report.
+
+package vgg16
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gocnn/gocnn/data"
+	"github.com/gocnn/gocnn/tensor"
+)
+
+// evalResult is a pass over a validation or test set.
+type evalResult struct {
+	raw, tuned Metrics // at probability 0.5 (binary) or argmax, and at the tuned threshold
+	thr        float64
+	loss       float64
+	scores     []float64 // binary: P(class 1)
+	labels     []int
+}
+
+// predictAll runs the model in eval mode over l's epoch 0.
+func (r *run) predictAll(l *data.Loader) (*evalResult, error) {
+	r.model.SetTrain(false)
+	defer r.model.SetTrain(true)
+	out := &evalResult{}
+	var preds []int
+	var lossSum float64
+	l.Start(0)
+	for l.Next() {
+		b := l.Batch()
+		logits := r.model.Forward(b.X)
+		lossSum += r.loss.forward(logits, b.Labels) * float64(b.N)
+		z := logits.Data()
+		out.labels = append(out.labels, b.Labels...)
+		if r.k == 2 {
+			for i := 0; i < b.N; i++ {
+				out.scores = append(out.scores, 1/(1+math.Exp(-float64(z[i]))))
+			}
+			continue
+		}
+		am := tensor.Wrap(z, b.N, r.k).ArgMax(1)
+		preds = append(preds, am...)
+	}
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+	out.loss = lossSum / float64(max(len(out.labels), 1))
+	if r.k == 2 {
+		out.raw = BinaryMetrics(out.scores, out.labels, 0.5)
+		out.thr, _ = BestThreshold(out.scores, out.labels)
+		if math.IsNaN(out.raw.ROCAUC) {
+			out.thr = 0.5
+		}
+		out.tuned = BinaryMetrics(out.scores, out.labels, out.thr)
+	} else {
+		out.raw = ComputeMetrics(out.labels, preds, r.k)
+		out.tuned, out.thr = out.raw, 0.5
+	}
+	return out, nil
+}
+
+// evaluate validates and runs the collapse detector.
+func (r *run) evaluate() (*evalResult, Metrics, Diagnosis, error) {
+	ev, err := r.predictAll(r.val)
+	if err != nil {
+		return nil, Metrics{}, Diagnosis{}, err
+	}
+	r.recent = append(r.recent, mean(r.losses))
+	d := DetectCollapse(CollapseInput{
+		Metrics: ev.raw, ClassNames: r.td.classes, TrainCounts: r.td.counts, Strategy: r.strategy,
+		LR: r.opt.Groups()[0].LR, Losses: r.recent, Steps: r.step, LabelConflicts: r.conflicts,
+		InputMean: 0, InputStd: 1, FrozenBackbone: r.cfg.FreezeFeatures,
+	})
+	return ev, ev.tuned, d, nil
+}
+
+// endEpoch validates, reports, reacts to a collapse and writes checkpoints.
+func (r *run) endEpoch(epoch int, rate float64) (EpochRecord, error) {
+	ev, tuned, d, err := r.evaluate()
+	if err != nil {
+		return EpochRecord{}, err
+	}
+	rec := EpochRecord{Epoch: epoch + 1, Step: r.step, TrainLoss: mean(r.losses), ValLoss: ev.loss,
+		LR: r.opt.Groups()[0].LR, GradNorm: r.gradNorm, ImagesPerSec: rate, Threshold: ev.thr,
+		Strategy: r.strategy, Val: tuned, ValRaw: ev.raw, Collapse: d}
+	r.records = append(r.records, rec)
+	r.report(rec)
+	if d.Collapsed {
+		r.log.say("COLLAPSE: %s.", d.Message)
+		if r.k == 2 && tuned.BalancedAccuracy > ev.raw.BalancedAccuracy+0.05 {
+			r.log.say("  (the scores still separate the classes: ROC-AUC %.3f; a threshold of %.3g gives balanced accuracy %.3f)",
+				ev.raw.ROCAUC, ev.thr, tuned.BalancedAccuracy)
+		}
+		r.log.say("  likely causes:")
+		for _, c := range d.Causes {
+			r.log.say("  - %s", c)
+		}
+		r.log.event("collapse", map[string]any{"epoch": epoch + 1, "diagnosis": d})
+	}
+	score := tuned.BalancedAccuracy
+	if score > r.best {
+		r.best, r.bestEp, r.thr = score, epoch+1, ev.thr
+		if err := r.saveCheckpoint("best.safetensors", epoch+1, 0, &tuned, false); err != nil {
+			return rec, err
+		}
+	}
+	if d.Collapsed && r.cfg.OnCollapse == "fix" && epoch+1 < r.cfg.Epochs {
+		if err := r.applyRemedy(); err != nil {
+			return rec, err
+		}
+	}
+	if err := r.saveLast(epoch+1, 0); err != nil {
+		return rec, err
+	}
+	return rec, r.appendMetrics(rec)
+}
+
+// applyRemedy switches to the next imbalance remedy (-on-collapse fix).
+func (r *run) applyRemedy() error {
+	rem := NextRemedy(r.strategy)
+	r.log.say("fix: %s", rem.What)
+	r.strategy = rem.Strategy
+	r.loss = newLoss(r.strategy, r.plan, r.k)
+	for _, g := range r.opt.Groups() {
+		g.LR *= rem.LRScale
+	}
+	return r.newLoaders()
+}
+
+// report prints the epoch's compact table row.
+func (r *run) report(rec EpochRecord) {
+	v := rec.Val
+	recalls := make([]string, len(v.PerClass))
+	for i, c := range v.PerClass {
+		recalls[i] = fmt.Sprintf("%.3f", c.Recall)
+	}
+	auc := ""
+	if !math.IsNaN(v.ROCAUC) {
+		auc = fmt.Sprintf(" auc %.3f", v.ROCAUC)
+	}
+	thr := ""
+	if r.k == 2 {
+		thr = fmt.Sprintf(" thr %.3g", rec.Threshold)
+	}
+	r.log.say("epoch %d/%d step %d: loss %.4f val loss %.4f | val bal.acc %.3f (at 0.5: %.3f) recall [%s] f1 %.3f mcc %.3f%s%s | %.1f img/s grad-norm %.3g lr %.3g",
+		rec.Epoch, r.cfg.Epochs, rec.Step, rec.TrainLoss, rec.ValLoss, v.BalancedAccuracy, rec.ValRaw.BalancedAccuracy,
+		strings.Join(recalls, " "), v.MacroF1, v.MCC, auc, thr, rec.ImagesPerSec, rec.GradNorm, rec.LR)
+	r.log.event("epoch", map[string]any{"record": rec})
+}
+
+// appendMetrics appends rec as one JSON line to Out/metrics.jsonl.
+func (r *run) appendMetrics(rec EpochRecord) error {
+	path := filepath.Join(r.cfg.Out, "metrics.jsonl")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(rec)
+	if err == nil {
+		_, err = f.Write(append(b, '\n'))
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// finish reloads the best checkpoint, evaluates it on the embedded test
+// split when there is one, and fills res.
+func (r *run) finish(res *Result) error {
+	best := filepath.Join(r.cfg.Out, "best.safetensors")
+	ck, err := LoadCheckpoint(best)
+	if err != nil {
+		return err
+	}
+	res.BestEpoch, res.Threshold = ck.Meta.Epoch, ck.Meta.Threshold
+	if ck.Meta.Val != nil {
+		res.Best = *ck.Meta.Val
+	}
+	r.log.say("best: epoch %d, validation balanced accuracy %.3f, threshold %.3g -> %s", res.BestEpoch, res.Best.BalancedAccuracy, res.Threshold, best)
+	if r.td.test == nil {
+		return nil
+	}
+	r.model = ck.Model
+	test, err := data.NewLoader(r.td.test, data.LoaderConfig{BatchSize: r.cfg.Batch, Channels: r.td.pre.Channels,
+		Height: r.td.pre.Size, Width: r.td.pre.Size, Transform: r.td.pre.Transform()})
+	if err != nil {
+		return err
+	}
+	defer test.Close()
+	ev, err := r.predictAll(test)
+	if err != nil {
+		return err
+	}
+	m := ev.raw
+	if r.k == 2 {
+		m = BinaryMetrics(ev.scores, ev.labels, res.Threshold)
+	}
+	res.Test = &m
+	r.log.say("test: balanced accuracy %.3f, recall %s, ROC-AUC %.3f\n%s", m.BalancedAccuracy, recallList(m), m.ROCAUC, confusionText(m.Confusion, r.td.classes))
+	r.log.event("test", map[string]any{"metrics": m})
+	return nil
+}
+
+func recallList(m Metrics) string {
+	s := make([]string, len(m.PerClass))
+	for i, c := range m.PerClass {
+		s[i] = fmt.Sprintf("%.3f", c.Recall)
+	}
+	return "[" + strings.Join(s, " ") + "]"
+}
