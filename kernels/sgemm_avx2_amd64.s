@@ -453,3 +453,44 @@ beta5:
 	STOREB(Y8, Y9) // row 4
 	VZEROUPPER
 	RET
+
+// func sgemmPackB16AVX2(dst, src *float32, ldb, kb, panels int)
+//
+// sgemmPackB16AVX2 is the AVX2 twin of packB's non-transposed loop for nr=16
+// and full panels (sgemm_pack.go): for p < kb and q < panels,
+//   dst[q*16*kb + p*16 : ...+16] = src[p*ldb + q*16 : ...+16]
+// reading each row of B once, in order. Preconditions: kb, panels >= 1; the
+// ranges are in bounds; the CPU has AVX2.
+// Registers: SI = &src[p*ldb], DI = &dst[p*16], R8 = 64*kb (panel stride in
+// bytes), R9 = ldb*4, CX = rows left, R10/R11 = source/destination cursors
+// within a row, DX = panels left in the row, Y0/Y1 = the 16 floats in flight.
+TEXT ·sgemmPackB16AVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI    // DI = &dst[0]
+	MOVQ src+8(FP), SI    // SI = &src[0]
+	MOVQ ldb+16(FP), R9   // R9 = ldb
+	SHLQ $2, R9           // R9 = ldb*4 (bytes)
+	MOVQ kb+24(FP), CX    // CX = kb
+	MOVQ CX, R8
+	SHLQ $6, R8           // R8 = kb*64: bytes from one panel to the next
+
+prow: // for p := 0; p < kb; p++
+	MOVQ SI, R10          // R10 = &src[p*ldb]
+	MOVQ DI, R11          // R11 = &dst[p*16]
+	MOVQ panels+32(FP), DX // DX = panels
+
+ppanel: // for q := 0; q < panels; q++
+	VMOVUPS (R10), Y0     // Y0 = src[p*ldb+q*16 : +8]
+	VMOVUPS 32(R10), Y1   // Y1 = src[p*ldb+q*16+8 : +16]
+	VMOVUPS Y0, (R11)     // dst[q*16*kb+p*16 : +8] = Y0
+	VMOVUPS Y1, 32(R11)   // dst[q*16*kb+p*16+8 : +16] = Y1
+	ADDQ    $64, R10      // next 16 source floats
+	ADDQ    R8, R11       // next panel
+	DECQ    DX
+	JNZ     ppanel
+
+	ADDQ R9, SI           // SI = &src[(p+1)*ldb]
+	ADDQ $64, DI          // DI = &dst[(p+1)*16]
+	DECQ CX
+	JNZ  prow
+	VZEROUPPER
+	RET

@@ -12,3 +12,6 @@ func sgemmKernelFor(isa ISA, m, n, k int) *sgemmKernel { return &genericKernel }
 // sgemmKernels lists the micro-kernels this build and CPU can run, for tests
 // and benchmarks.
 func sgemmKernels() []*sgemmKernel { return []*sgemmKernel{&genericKernel} }
+
+// packB16 is the fast packB loop for 16-wide panels: none here.
+var packB16 func(dst, src *float32, ldb, kb, panels int)

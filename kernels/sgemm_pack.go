@@ -43,24 +43,19 @@ func packB(dst []float32, trans bool, b []float32, ldb, p0, kb, j0, nb, nr int) 
 	// op(B)[p][j] = b[p*ldb+j]: walk each row of B once, dealing nr-wide
 	// pieces to the panels.
 	full := nb / nr * nr
-	for p := 0; p < kb; p++ {
-		src := b[(p0+p)*ldb+j0 : (p0+p)*ldb+j0+nb]
-		d := dst[p*nr:]
-		jr := 0
-		if nr == 16 {
-			for ; jr < full; jr += 16 {
-				*(*[16]float32)(d[jr*kb:]) = *(*[16]float32)(src[jr:])
-			}
-		} else {
-			for ; jr < full; jr += nr {
+	if full > 0 && nr == 16 && packB16 != nil {
+		packB16(&dst[0], &b[p0*ldb+j0], ldb, kb, full/16)
+	} else {
+		for p := 0; p < kb; p++ {
+			src := b[(p0+p)*ldb+j0 : (p0+p)*ldb+j0+full]
+			d := dst[p*nr:]
+			for jr := 0; jr < full; jr += nr {
 				copy(d[jr*kb:jr*kb+nr], src[jr:jr+nr])
 			}
 		}
-		if jr < nb {
-			dp := d[jr*kb : jr*kb+nr]
-			copy(dp, src[jr:])
-			clear(dp[nb-jr:])
-		}
+	}
+	if full < nb {
+		packRows(dst[full*kb:full*kb+nr*kb], b, ldb, p0, kb, j0+full, nb-full, nr)
 	}
 }
 
