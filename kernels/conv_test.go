@@ -302,3 +302,28 @@ func TestConvFiniteDifference(t *testing.T) {
 		}
 	}
 }
+
+// TestWinogradBlocks covers Winograd with several tile blocks per worker
+// (U transformed once and shared) and with one block per worker (U fused
+// into the workers in chunks), for 1 and 2 workers and every ISA.
+func TestWinogradBlocks(t *testing.T) {
+	p := ConvParams{N: 2, C: 70, H: 61, W: 66, K: 13, R: 3, S: 3, PadH: 1, PadW: 0}
+	rng := rand.New(rand.NewPCG(8, 8))
+	x := convRand(rng, p.N*p.C*p.H*p.W, 1)
+	w := convRand(rng, p.K*p.C*9, 0.1)
+	b := convRand(rng, p.K, 1)
+	want, abs := ref.ConvForward(refShape(p.norm()), x, w, b, true)
+	forEachISA(t, func(t *testing.T) {
+		defer SetThreads(SetThreads(0))
+		for _, th := range []int{1, 2} {
+			SetThreads(th)
+			c := NewConv(p, AlgoWinograd)
+			y := make([]float32, len(want))
+			c.Forward(x, w, b, y, true)
+			if c.wino.blocks <= th {
+				t.Errorf("threads=%d: %d tile blocks, want more than one per worker", th, c.wino.blocks)
+			}
+			checkClose(t, fmt.Sprintf("threads=%d y", th), y, want, abs, convTol(p, AlgoWinograd, p.C*9))
+		}
+	})
+}

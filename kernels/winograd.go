@@ -27,6 +27,7 @@ import "math"
 type winoWorker struct {
 	v, m      []float32
 	d, o, s   []float32 // transform scratch: winoCB x 288, winoCB x 128, 192
+	u         []float32 // fused mode: this worker's chunk of U
 	lastBlock int
 }
 
@@ -45,6 +46,7 @@ type winogradPlan struct {
 	relu               bool
 	nw, blocks, kparts int
 	curTB              int
+	fused              bool
 	wtFn, fwdFn        func(lo, hi int)
 }
 
@@ -54,7 +56,15 @@ func newWinogradPlan(p ConvParams) *winogradPlan {
 	q.tiles = p.N * q.th * q.tw
 	q.kpanels = convPanels(p.K, convMR)
 	q.zeros = make([]float32, p.K)
-	q.tb = min(max(2<<20/(144*p.C)/convNR*convNR, convNR), 256)
+	// Tiles per block: the transformed input of a block (36*C*tb floats) is
+	// kept near 2 MiB, except for C >= 512, where re-reading U (36*K*C
+	// floats) once per block costs more than a block spilling to L3: there
+	// 8 MiB (measured on VGG16's 28x28 and 56x56 layers, Zen 3).
+	budget := 2 << 20
+	if p.C >= 512 {
+		budget = 8 << 20
+	}
+	q.tb = min(max(budget/(144*p.C)/convNR*convNR, convNR), 256)
 	q.wtFn = q.transformWeights
 	q.fwdFn = q.forwardWorker
 	return q
@@ -62,9 +72,6 @@ func newWinogradPlan(p ConvParams) *winogradPlan {
 
 func (q *winogradPlan) forward(x, w, bias, y []float32, relu bool) {
 	p := q.p
-	q.up = growFloats(q.up, 36*q.kpanels*convMR*p.C)
-	q.w = w
-	ParallelFor(q.kpanels, 1+64/p.C, q.wtFn)
 	nw := Threads()
 	tb := q.tb
 	if per := (q.tiles + nw - 1) / nw; per < tb {
@@ -74,6 +81,15 @@ func (q *winogradPlan) forward(x, w, bias, y []float32, relu bool) {
 	q.kparts = 1
 	if q.blocks < nw {
 		q.kparts = min((nw+q.blocks-1)/q.blocks, q.kpanels)
+	}
+	// With one tile block per worker or fewer, U is used once: each worker
+	// transforms its own rows of it in L2-sized chunks right before use
+	// (fused), instead of a K×C×36 round trip through memory.
+	q.fused = q.blocks <= nw
+	q.w = w
+	if !q.fused {
+		q.up = growFloats(q.up, 36*q.uStride())
+		ParallelFor(q.kpanels, 1+64/p.C, q.wtFn)
 	}
 	items := q.blocks * q.kparts
 	nw = min(nw, items)
@@ -87,40 +103,50 @@ func (q *winogradPlan) forward(x, w, bias, y []float32, relu bool) {
 }
 
 // transformWeights writes U[ξ][k][c] = (G g Gᵀ)[ξ] for the 6-row panels of
-// K in [lo, hi), packed as up[((ξ*kpanels + k/6)*C + c)*6 + k%6]. It works on
-// 16 channels at a time in a local buffer so that each of the 36 outputs is
-// written as one contiguous run.
+// K in [lo, hi), packed as up[((ξ*kpanels + k/6)*C + c)*6 + k%6].
 func (q *winogradPlan) transformWeights(lo, hi int) {
+	q.transformWeightsTo(q.up, q.uStride(), lo, hi, 0)
+}
+
+// transformWeightsTo writes U for panels [lo, hi) to up, element ξ of panel
+// kp, channel c, row k%6 at up[ξ*xs + (kp-base)*C*6 + c*6 + k%6]: the kernels
+// of a panel's 6 rows are gathered into lanes, winoCB channels per call.
+func (q *winogradPlan) transformWeightsTo(up []float32, xs, lo, hi, base int) {
 	p := q.p
-	const cb = 16
-	xs := q.kpanels * convMR * p.C
-	var buf [36][cb * convMR]float32
+	var g [winoCB * 72]float32
+	var t [144]float32
 	for kp := lo; kp < hi; kp++ {
 		rows := min(convMR, p.K-kp*convMR)
-		for c0 := 0; c0 < p.C; c0 += cb {
-			nc := min(cb, p.C-c0)
-			for kk := 0; kk < rows; kk++ {
-				k := kp*convMR + kk
-				for c := c0; c < c0+nc; c++ {
-					g := (*[9]float32)(q.w[(k*p.C+c)*9 : (k*p.C+c)*9+9])
-					var t [6][3]float32 // t = G g
-					for j := 0; j < 3; j++ {
-						t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = winoG(g[j], g[3+j], g[6+j])
+		for c0 := 0; c0 < p.C; c0 += winoCB {
+			nc := min(winoCB, p.C-c0)
+			for ci := 0; ci < nc; ci++ {
+				gi := g[ci*72 : ci*72+72]
+				for l := 0; l < convMR; l++ {
+					if l >= rows {
+						for e := 0; e < 9; e++ {
+							gi[e*8+l] = 0
+						}
+						continue
 					}
-					o := (c-c0)*convMR + kk
-					for i := 0; i < 6; i++ {
-						b := buf[i*6 : i*6+6]
-						b[0][o], b[1][o], b[2][o], b[3][o], b[4][o], b[5][o] = winoG(t[i][0], t[i][1], t[i][2])
+					src := (*[9]float32)(q.w[((kp*convMR+l)*p.C+c0+ci)*9:])
+					for e, v := range src {
+						gi[e*8+l] = v
 					}
 				}
 			}
-			base := kp*p.C*convMR + c0*convMR
-			for xi := range buf {
-				copy(q.up[xi*xs+base:xi*xs+base+nc*convMR], buf[xi][:nc*convMR])
-			}
+			winoWeights6(nc, &g[0], &up[(kp-base)*p.C*convMR+c0*convMR], xs, &t[0])
 		}
 	}
 }
+
+// winoStride returns the distance between the 36 slices ξ of a transform
+// buffer holding n floats each: n plus 16 floats, so that the slices do not
+// all fall in the same L1 set when n*4 is a multiple of 4 KiB (they are
+// written or read in step).
+func winoStride(n int) int { return n + 16 }
+
+// uStride is the ξ stride of the plan's U.
+func (q *winogradPlan) uStride() int { return winoStride(q.kpanels * convMR * q.p.C) }
 
 // winoG applies G (6x3) to (g0, g1, g2).
 func winoG(g0, g1, g2 float32) (u0, u1, u2, u3, u4, u5 float32) {
@@ -155,7 +181,8 @@ func (q *winogradPlan) forwardWorker(lo, hi int) {
 	npan := tb / convNR
 	for wk := lo; wk < hi; wk++ {
 		ws := &q.workers[wk]
-		ws.v = growFloats(ws.v, 36*npan*p.C*convNR)
+		xsV := winoStride(npan * p.C * convNR)
+		ws.v = growFloats(ws.v, 36*xsV)
 		ws.lastBlock = -1
 		ws.d = growFloats(ws.d, winoCB*288)
 		ws.o = growFloats(ws.o, winoCB*128)
@@ -171,10 +198,26 @@ func (q *winogradPlan) forwardWorker(lo, hi int) {
 			kp0, kp1 := kp*q.kpanels/q.kparts, (kp+1)*q.kpanels/q.kparts
 			k0, k1 := kp0*convMR, min(kp1*convMR, p.K)
 			mk := k1 - k0
-			ws.m = growFloats(ws.m, 36*mk*tb)
-			for xi := 0; xi < 36; xi++ {
-				convGemm(mk, nt, p.C, q.up[(xi*q.kpanels+kp0)*p.C*convMR:], p.C*convMR,
-					ws.v[xi*npan*p.C*convNR:], p.C*convNR, ws.m[xi*mk*tb:], tb, false, nil, false)
+			xsM := winoStride(mk * tb)
+			ws.m = growFloats(ws.m, 36*xsM)
+			if !q.fused {
+				for xi := 0; xi < 36; xi++ {
+					convGemm(mk, nt, p.C, q.up[xi*q.uStride()+kp0*p.C*convMR:], p.C*convMR,
+						ws.v[xi*xsV:], p.C*convNR, ws.m[xi*xsM:], tb, false, nil, false)
+				}
+			} else {
+				g := max(1, (512<<10)/(36*convMR*4*p.C)) // panels per L2-sized chunk of U
+				ws.u = growFloats(ws.u, 36*winoStride(g*convMR*p.C))
+				for c0 := kp0; c0 < kp1; c0 += g {
+					c1 := min(c0+g, kp1)
+					xsl := winoStride((c1 - c0) * convMR * p.C)
+					q.transformWeightsTo(ws.u, xsl, c0, c1, c0)
+					rows := min(c1*convMR, p.K) - c0*convMR
+					for xi := 0; xi < 36; xi++ {
+						convGemm(rows, nt, p.C, ws.u[xi*xsl:], p.C*convMR, ws.v[xi*xsV:], p.C*convNR,
+							ws.m[xi*xsM+(c0*convMR-k0)*tb:], tb, false, nil, false)
+					}
+				}
 			}
 			q.transformOutput(ws, ws.m, t0, nt, k0, k1, tb)
 		}
@@ -190,7 +233,7 @@ const winoCB = 16
 // lanes wide, winoCB channels per call.
 func (q *winogradPlan) transformInput(ws *winoWorker, v []float32, t0, nt, npan int) {
 	p := q.p
-	xs := npan * p.C * convNR
+	xs := winoStride(npan * p.C * convNR)
 	per := q.th * q.tw
 	hw := p.H * p.W
 	var org, h0s, w0s, img [8]int
@@ -262,7 +305,7 @@ func (q *winogradPlan) transformInput(ws *winoWorker, v []float32, t0, nt, npan 
 func (q *winogradPlan) transformOutput(ws *winoWorker, m []float32, t0, nt, k0, k1, tb int) {
 	p := q.p
 	mk := k1 - k0
-	xs := mk * tb
+	xs := winoStride(mk * tb)
 	per := q.th * q.tw
 	ohw := q.oh * q.ow
 	bias := q.zeros

@@ -32,3 +32,19 @@ func winoInput8AVX2(n int, d, v *float32, xs int)
 //
 //go:noescape
 func winoOutput8AVX2(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s *float32)
+
+// winoWeights6 dispatches to the AVX2 weight transform or its generic twin.
+func winoWeights6(n int, g, up *float32, xs int, t *float32) {
+	if active >= AVX2 {
+		winoWeights6AVX2(n, g, up, xs, t)
+		return
+	}
+	winoWeights6Generic(n, g, up, xs, t)
+}
+
+// winoWeights6AVX2 must match winoWeights6Generic. Preconditions: n >= 1; g
+// holds n*72 floats, up reaches (n-1)*6 + 35*xs + 6 floats, t 144 floats;
+// needs AVX2 and FMA.
+//
+//go:noescape
+func winoWeights6AVX2(n int, gw, up *float32, xs int, t *float32)

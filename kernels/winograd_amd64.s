@@ -208,3 +208,133 @@ orow:
 	JNZ  ochan
 	VZEROUPPER
 	RET
+
+// Eight-lane copies of the weight-transform constants, at offsets
+// 0: 1/4, 32: -1/6, 64: 1/24, 96: 1/6, 128: 1/12.
+DATA winoGConst<>+0(SB)/4, $0x3e800000 // 1/4
+DATA winoGConst<>+4(SB)/4, $0x3e800000 // 1/4
+DATA winoGConst<>+8(SB)/4, $0x3e800000 // 1/4
+DATA winoGConst<>+12(SB)/4, $0x3e800000 // 1/4
+DATA winoGConst<>+16(SB)/4, $0x3e800000 // 1/4
+DATA winoGConst<>+20(SB)/4, $0x3e800000 // 1/4
+DATA winoGConst<>+24(SB)/4, $0x3e800000 // 1/4
+DATA winoGConst<>+28(SB)/4, $0x3e800000 // 1/4
+DATA winoGConst<>+32(SB)/4, $0xbe2aaaab // -1/6
+DATA winoGConst<>+36(SB)/4, $0xbe2aaaab // -1/6
+DATA winoGConst<>+40(SB)/4, $0xbe2aaaab // -1/6
+DATA winoGConst<>+44(SB)/4, $0xbe2aaaab // -1/6
+DATA winoGConst<>+48(SB)/4, $0xbe2aaaab // -1/6
+DATA winoGConst<>+52(SB)/4, $0xbe2aaaab // -1/6
+DATA winoGConst<>+56(SB)/4, $0xbe2aaaab // -1/6
+DATA winoGConst<>+60(SB)/4, $0xbe2aaaab // -1/6
+DATA winoGConst<>+64(SB)/4, $0x3d2aaaab // 1/24
+DATA winoGConst<>+68(SB)/4, $0x3d2aaaab // 1/24
+DATA winoGConst<>+72(SB)/4, $0x3d2aaaab // 1/24
+DATA winoGConst<>+76(SB)/4, $0x3d2aaaab // 1/24
+DATA winoGConst<>+80(SB)/4, $0x3d2aaaab // 1/24
+DATA winoGConst<>+84(SB)/4, $0x3d2aaaab // 1/24
+DATA winoGConst<>+88(SB)/4, $0x3d2aaaab // 1/24
+DATA winoGConst<>+92(SB)/4, $0x3d2aaaab // 1/24
+DATA winoGConst<>+96(SB)/4, $0x3e2aaaab // 1/6
+DATA winoGConst<>+100(SB)/4, $0x3e2aaaab // 1/6
+DATA winoGConst<>+104(SB)/4, $0x3e2aaaab // 1/6
+DATA winoGConst<>+108(SB)/4, $0x3e2aaaab // 1/6
+DATA winoGConst<>+112(SB)/4, $0x3e2aaaab // 1/6
+DATA winoGConst<>+116(SB)/4, $0x3e2aaaab // 1/6
+DATA winoGConst<>+120(SB)/4, $0x3e2aaaab // 1/6
+DATA winoGConst<>+124(SB)/4, $0x3e2aaaab // 1/6
+DATA winoGConst<>+128(SB)/4, $0x3daaaaab // 1/12
+DATA winoGConst<>+132(SB)/4, $0x3daaaaab // 1/12
+DATA winoGConst<>+136(SB)/4, $0x3daaaaab // 1/12
+DATA winoGConst<>+140(SB)/4, $0x3daaaaab // 1/12
+DATA winoGConst<>+144(SB)/4, $0x3daaaaab // 1/12
+DATA winoGConst<>+148(SB)/4, $0x3daaaaab // 1/12
+DATA winoGConst<>+152(SB)/4, $0x3daaaaab // 1/12
+DATA winoGConst<>+156(SB)/4, $0x3daaaaab // 1/12
+GLOBL winoGConst<>(SB), RODATA|NOPTR, $160
+
+// GT6 computes (Y3..Y8) = G (Y0, Y1, Y2), lane-wise; clobbers Y9..Y12.
+#define GT6 \
+	VADDPS Y2, Y0, Y9                        /* s = g0 + g2 */ ; \
+	VMULPS winoGConst<>+32(SB), Y9, Y9       /* a = -(g0 + g2)/6 */ ; \
+	VMULPS winoGConst<>+64(SB), Y0, Y10      /* b = g0/24 */ ; \
+	VFMADD231PS winoGConst<>+96(SB), Y2, Y10 /* b += g2/6 */ ; \
+	VMULPS winoGConst<>+32(SB), Y1, Y11      /* c = -g1/6 */ ; \
+	VMULPS winoGConst<>+128(SB), Y1, Y12     /* d = g1/12 */ ; \
+	VMULPS winoGConst<>+0(SB), Y0, Y3        /* u0 = g0/4 */ ; \
+	VADDPS Y11, Y9, Y4                       /* u1 = a + c */ ; \
+	VSUBPS Y11, Y9, Y5                       /* u2 = a - c */ ; \
+	VADDPS Y12, Y10, Y6                      /* u3 = b + d */ ; \
+	VSUBPS Y12, Y10, Y7                      /* u4 = b - d */ ; \
+	VMOVAPS Y2, Y8                           /* u5 = g2 */
+
+// STORE6 stores lanes 0..5 of yreg (whose low half is xreg) at (R9) and
+// advances R9 by R8 (xs*4).
+#define STORE6(yreg, xreg) \
+	VMOVUPS xreg, (R9)                       /* up[ξ][0:4] = lanes 0..3 */ ; \
+	VEXTRACTF128 $1, yreg, X13               /* X13 = lanes 4..7 */ ; \
+	VMOVSD X13, 16(R9)                       /* up[ξ][4:6] = lanes 4, 5 */ ; \
+	ADDQ R8, R9                              /* next ξ */
+
+// func winoWeights6AVX2(n int, gw, up *float32, xs int, t *float32)
+//
+// Registers: CX = channels left, SI = g of this channel (9 rows of 8 lanes),
+// DI = up of this channel (ξ = 0), R8 = xs*4, R13 = t (scratch, 6x3x8),
+// AX = pointer into g or t, R11 = pointer into t, R10 = &up[6i*xs],
+// R9 = store pointer, DX = loop counter.
+TEXT ·winoWeights6AVX2(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ gw+8(FP), SI
+	MOVQ up+16(FP), DI
+	MOVQ xs+24(FP), R8
+	SHLQ $2, R8                              // R8 = xs*4
+	MOVQ t+32(FP), R13
+
+wchan:
+	// Columns: t[·][j] = G (g[0][j], g[1][j], g[2][j]), j = 0..2.
+	MOVQ SI, AX                              // AX = &g[0][0]
+	MOVQ R13, R11                            // R11 = &t[0][0]
+	MOVQ $3, DX                              // DX = 3 columns
+wcol:
+	VMOVUPS 0(AX), Y0                        // g0 = g[0][j]
+	VMOVUPS 96(AX), Y1                       // g1 = g[1][j]
+	VMOVUPS 192(AX), Y2                      // g2 = g[2][j]
+	GT6
+	VMOVUPS Y3, 0(R11)                       // t[0][j] = u0
+	VMOVUPS Y4, 96(R11)                      // t[1][j] = u1
+	VMOVUPS Y5, 192(R11)                     // t[2][j] = u2
+	VMOVUPS Y6, 288(R11)                     // t[3][j] = u3
+	VMOVUPS Y7, 384(R11)                     // t[4][j] = u4
+	VMOVUPS Y8, 480(R11)                     // t[5][j] = u5
+	ADDQ $32, AX                             // next column of g
+	ADDQ $32, R11                            // next column of t
+	DECQ DX
+	JNZ  wcol
+
+	// Rows: U[i][·] = G (t[i][0], t[i][1], t[i][2]), i = 0..5, to up[(6i+j)*xs].
+	MOVQ R13, AX                             // AX = &t[0][0]
+	MOVQ DI, R10                             // R10 = &up[0]
+	MOVQ $6, DX                              // DX = 6 rows
+wrow:
+	VMOVUPS 0(AX), Y0                        // g0 = t[i][0]
+	VMOVUPS 32(AX), Y1                       // g1 = t[i][1]
+	VMOVUPS 64(AX), Y2                       // g2 = t[i][2]
+	GT6
+	MOVQ R10, R9                             // R9 = &up[6i*xs]
+	STORE6(Y3, X3)
+	STORE6(Y4, X4)
+	STORE6(Y5, X5)
+	STORE6(Y6, X6)
+	STORE6(Y7, X7)
+	STORE6(Y8, X8)
+	MOVQ R9, R10                             // R10 = &up[6(i+1)*xs]
+	ADDQ $96, AX                             // next row of t
+	DECQ DX
+	JNZ  wrow
+
+	ADDQ $288, SI                            // g = next channel (72 floats)
+	ADDQ $24, DI                             // up = next channel (6 floats)
+	DECQ CX
+	JNZ  wchan
+	VZEROUPPER
+	RET

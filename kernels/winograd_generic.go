@@ -72,3 +72,30 @@ func winoMax(lo, y float32) float32 {
 	}
 	return y
 }
+
+// winoWeights6Generic transforms n channels of one 6-row panel of K: for
+// channel i, the 3x3 kernel of lane l (row k%6 of the panel; lanes 6 and 7
+// are ignored) is g[i*72 + e*8 + l], e = r*3+s; it writes U = G g Gᵀ, element
+// ξ of lane l < 6, to up[i*6 + ξ*xs + l]. t is scratch of 144 floats.
+func winoWeights6Generic(n int, g, up *float32, xs int, t *float32) {
+	gs := unsafe.Slice(g, n*72)
+	us := unsafe.Slice(up, (n-1)*6+35*xs+6)
+	ts := unsafe.Slice(t, 144)
+	for i := 0; i < n; i++ {
+		gi := gs[i*72 : i*72+72]
+		for j := 0; j < 3; j++ { // columns: t[·][j] = G g[·][j]
+			for l := 0; l < 8; l++ {
+				o := j*8 + l
+				ts[o], ts[24+o], ts[48+o], ts[72+o], ts[96+o], ts[120+o] = winoG(gi[o], gi[24+o], gi[48+o])
+			}
+		}
+		for r := 0; r < 6; r++ { // rows: U[r][·] = G t[r][·]
+			for l := 0; l < convMR; l++ {
+				o := r*24 + l
+				u0, u1, u2, u3, u4, u5 := winoG(ts[o], ts[o+8], ts[o+16])
+				ou := i*6 + r*6*xs + l
+				us[ou], us[ou+xs], us[ou+2*xs], us[ou+3*xs], us[ou+4*xs], us[ou+5*xs] = u0, u1, u2, u3, u4, u5
+			}
+		}
+	}
+}

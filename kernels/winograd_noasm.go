@@ -9,3 +9,6 @@ func winoInput8(n int, d, v *float32, xs int) { winoInput8Generic(n, d, v, xs) }
 func winoOutput8(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s *float32) {
 	winoOutput8Generic(n, m, ms, xs, bias, lo, o, s)
 }
+
+// winoWeights6 is the generic weight transform (no assembly in this build).
+func winoWeights6(n int, g, up *float32, xs int, t *float32) { winoWeights6Generic(n, g, up, xs, t) }
