@@ -124,13 +124,15 @@ func (q *im2colPlan) packCols(dst, xn []float32, j0, ncur int) {
 			} else {
 				row := plane[h*p.W : (h+1)*p.W]
 				wi := ow*p.StrideW + wOff
-				for t := jj; t < jj+run; t++ {
-					var v float32
-					if uint(wi) < uint(len(row)) {
-						v = row[wi]
-					}
-					d[t>>4*ps+t&15] = v
-					wi += p.StrideW
+				a, b := validRun(wi, p.StrideW, run, p.W)
+				for t := jj; t < jj+a; t++ {
+					d[t>>4*ps+t&15] = 0
+				}
+				for t, w := jj+a, wi+a*p.StrideW; t < jj+b; t, w = t+1, w+p.StrideW {
+					d[t>>4*ps+t&15] = row[w]
+				}
+				for t := jj + b; t < jj+run; t++ {
+					d[t>>4*ps+t&15] = 0
 				}
 			}
 			jj += run
@@ -213,13 +215,23 @@ func (q *im2colPlan) packColsT(dst, xn []float32, j0, j1, p0, kk int) {
 			} else {
 				row := plane[h*p.W : (h+1)*p.W]
 				wi := ow*p.StrideW + wOff
-				for u := t; u < t+run; u++ {
-					var v float32
-					if uint(wi) < uint(len(row)) {
-						v = row[wi]
+				a, b := validRun(wi, p.StrideW, run, p.W)
+				for u := t; u < t+a; u++ {
+					d[u*convNR] = 0
+				}
+				if p.StrideW == 1 && b > a {
+					src := row[wi+a : wi+b]
+					dd := d[(t+a)*convNR:]
+					for i, v := range src {
+						dd[i*convNR] = v
 					}
-					d[u*convNR] = v
-					wi += p.StrideW
+				} else {
+					for u, w := t+a, wi+a*p.StrideW; u < t+b; u, w = u+1, w+p.StrideW {
+						d[u*convNR] = row[w]
+					}
+				}
+				for u := t + b; u < t+run; u++ {
+					d[u*convNR] = 0
 				}
 			}
 			t += run
@@ -314,4 +326,19 @@ func (q *im2colPlan) col2im(dxn, dcol []float32, r0, rows, j0, ncur int) {
 			oh, ow = oh+1, 0
 		}
 	}
+}
+
+// validRun returns the sub-range [a, b) of i in [0, n) for which the input
+// column w0 + i*stride lies in [0, w) (a == b when there is none).
+func validRun(w0, stride, n, w int) (a, b int) {
+	if w0 < 0 {
+		a = (-w0 + stride - 1) / stride
+	}
+	b = n
+	if last := w0 + (n-1)*stride; last >= w {
+		b = n - (last-w)/stride - 1
+	}
+	a = min(a, n)
+	b = max(b, a)
+	return a, b
 }
