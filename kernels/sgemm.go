@@ -146,7 +146,7 @@ func (kr *sgemmKernel) getBuf() *sgemmBuf {
 	kc, mc, nc := kr.blocking()
 	return &sgemmBuf{
 		a:    alignedFloats(mc * kc),
-		b:    alignedFloats(kc * ((nc + kr.nr - 1) / kr.nr * kr.nr)),
+		b:    alignedFloats((nc + kr.nr - 1) / kr.nr * panelStride(kc, kr.nr)),
 		tile: alignedFloats(kr.mr * kr.nr),
 	}
 }
@@ -315,7 +315,7 @@ func (j *sgemmJob) panelB(buf *sgemmBuf, pc, kb, jc, jr, cols int) (*float32, in
 	nr := j.kr.nr
 	switch {
 	case !j.directB:
-		return &buf.b[jr*kb], nr
+		return &buf.b[jr/nr*panelStride(kb, nr)], nr
 	case cols == nr:
 		return &j.b[pc*j.ldb+jc+jr], j.ldb
 	}

@@ -156,13 +156,13 @@ func sgemmKernels() []*sgemmKernel {
 
 // sgemmPackB16AVX2 is the AVX2 twin of packB's non-transposed loop for
 // nr=16 and full panels (see sgemm_avx2_amd64.s): kb, panels >= 1, ranges
-// in bounds, AVX2.
+// in bounds, ps = panelStride(kb, 16), AVX2.
 //
 //go:noescape
-func sgemmPackB16AVX2(dst, src *float32, ldb, kb, panels int)
+func sgemmPackB16AVX2(dst, src *float32, ldb, kb, panels, ps int)
 
 // packB16 is the fast packB loop for 16-wide panels, nil without AVX2.
-var packB16 = func() func(dst, src *float32, ldb, kb, panels int) {
+var packB16 = func() func(dst, src *float32, ldb, kb, panels, ps int) {
 	if hasAVX2 {
 		return sgemmPackB16AVX2
 	}

@@ -454,24 +454,24 @@ beta5:
 	VZEROUPPER
 	RET
 
-// func sgemmPackB16AVX2(dst, src *float32, ldb, kb, panels int)
+// func sgemmPackB16AVX2(dst, src *float32, ldb, kb, panels, ps int)
 //
 // sgemmPackB16AVX2 is the AVX2 twin of packB's non-transposed loop for nr=16
 // and full panels (sgemm_pack.go): for p < kb and q < panels,
-//   dst[q*16*kb + p*16 : ...+16] = src[p*ldb + q*16 : ...+16]
+//   dst[q*ps + p*16 : ...+16] = src[p*ldb + q*16 : ...+16]
 // reading each row of B once, in order. Preconditions: kb, panels >= 1; the
 // ranges are in bounds; the CPU has AVX2.
-// Registers: SI = &src[p*ldb], DI = &dst[p*16], R8 = 64*kb (panel stride in
+// Registers: SI = &src[p*ldb], DI = &dst[p*16], R8 = ps*4 (panel stride in
 // bytes), R9 = ldb*4, CX = rows left, R10/R11 = source/destination cursors
 // within a row, DX = panels left in the row, Y0/Y1 = the 16 floats in flight.
-TEXT ·sgemmPackB16AVX2(SB), NOSPLIT, $0-40
+TEXT ·sgemmPackB16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI    // DI = &dst[0]
 	MOVQ src+8(FP), SI    // SI = &src[0]
 	MOVQ ldb+16(FP), R9   // R9 = ldb
 	SHLQ $2, R9           // R9 = ldb*4 (bytes)
 	MOVQ kb+24(FP), CX    // CX = kb
-	MOVQ CX, R8
-	SHLQ $6, R8           // R8 = kb*64: bytes from one panel to the next
+	MOVQ ps+40(FP), R8    // R8 = ps
+	SHLQ $2, R8           // R8 = ps*4: bytes from one panel to the next
 
 prow: // for p := 0; p < kb; p++
 	MOVQ SI, R10          // R10 = &src[p*ldb]

@@ -14,4 +14,4 @@ func sgemmKernelFor(isa ISA, m, n, k int) *sgemmKernel { return &genericKernel }
 func sgemmKernels() []*sgemmKernel { return []*sgemmKernel{&genericKernel} }
 
 // packB16 is the fast packB loop for 16-wide panels: none here.
-var packB16 func(dst, src *float32, ldb, kb, panels int)
+var packB16 func(dst, src *float32, ldb, kb, panels, ps int)

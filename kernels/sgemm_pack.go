@@ -31,12 +31,15 @@ func packA(dst []float32, trans bool, a []float32, lda, i0, mb, p0, kb, mr int, 
 
 // packB packs rows [p0, p0+kb) × columns [j0, j0+nb) of op(B) into dst as
 // ceil(nb/nr) panels of kb×nr; in panel q, element (p, j) sits at
-// dst[q*nr*kb + p*nr + j]. Columns past nb are zero. nr <= 64.
+// dst[q*ps + p*nr + j] with ps = panelStride(kb, nr). Columns past nb are
+// zero.
 func packB(dst []float32, trans bool, b []float32, ldb, p0, kb, j0, nb, nr int) {
+	ps := panelStride(kb, nr)
 	if trans {
 		// op(B)[p][j] = b[j*ldb+p]: rows of B (columns of op(B)) are interleaved.
 		for jr := 0; jr < nb; jr += nr {
-			packCols(dst[jr*kb:jr*kb+nr*kb], b, ldb, j0+jr, min(nr, nb-jr), p0, kb, nr)
+			q := jr / nr
+			packCols(dst[q*ps:q*ps+nr*kb], b, ldb, j0+jr, min(nr, nb-jr), p0, kb, nr)
 		}
 		return
 	}
@@ -44,20 +47,28 @@ func packB(dst []float32, trans bool, b []float32, ldb, p0, kb, j0, nb, nr int) 
 	// pieces to the panels.
 	full := nb / nr * nr
 	if full > 0 && nr == 16 && packB16 != nil {
-		packB16(&dst[0], &b[p0*ldb+j0], ldb, kb, full/16)
+		packB16(&dst[0], &b[p0*ldb+j0], ldb, kb, full/16, ps)
 	} else {
 		for p := 0; p < kb; p++ {
 			src := b[(p0+p)*ldb+j0 : (p0+p)*ldb+j0+full]
 			d := dst[p*nr:]
 			for jr := 0; jr < full; jr += nr {
-				copy(d[jr*kb:jr*kb+nr], src[jr:jr+nr])
+				q := jr / nr
+				copy(d[q*ps:q*ps+nr], src[jr:jr+nr])
 			}
 		}
 	}
 	if full < nb {
-		packRows(dst[full*kb:full*kb+nr*kb], b, ldb, p0, kb, j0+full, nb-full, nr)
+		q := full / nr
+		packRows(dst[q*ps:q*ps+nr*kb], b, ldb, p0, kb, j0+full, nb-full, nr)
 	}
 }
+
+// panelStride is the distance in floats between packed B panels: kb*nr plus
+// one cache line, so that the panels, and the rows the packing writes to all
+// of them at once, do not start at the same offset modulo 4 KiB and fight
+// over the same L1 and L2 sets (with kb*nr*4 a multiple of 4 KiB they would).
+func panelStride(kb, nr int) int { return kb*nr + 16 }
 
 // packRows copies, for p in [0, kb), the n values x[(p0+p)*ld+c0 : ...+n] to
 // d[p*w : p*w+n] and zeroes d[p*w+n : p*w+w].
