@@ -6,6 +6,8 @@ package vgg16
 import (
 	"fmt"
 	"io"
+
+	"github.com/gocnn/gocnn/data"
 	"path/filepath"
 	"strings"
 	"time"
@@ -14,15 +16,19 @@ import (
 // Config configures Train. The zero value of a field means "choose a
 // sensible default for the data" unless its comment says otherwise.
 type Config struct {
-	Data   string // training images: an image folder (root/<class>/...) or "embedded:fmnist"
-	Val    string // validation folder; empty means a stratified split of Data
-	Arch   string // vgg11, vgg13, vgg16, vgg19, with an optional _bn suffix; default vgg16
-	Size   int    // input height and width; default: the images' size, at least 32
-	Head   string // "auto" (compact below 64 px), "compact" or "torchvision"
-	Epochs int    // default 4
-	Batch  int    // default 64 (compact) or 8; the CLI rejects an explicit 0
-	LR     float64
-	Optim  string // adam (default), adamw or sgd
+	Data string // training images: an image folder (root/<class>/...) or "embedded:fmnist"
+	Val  string // validation folder; empty means a stratified split of Data
+	// TrainSet and ValSet, when set, are used instead of Data and Val (for
+	// programs that embed the trainer and hold their data in memory).
+	TrainSet, ValSet data.Dataset
+	Algo             string // convolution algorithm: auto (default), direct, im2col or winograd
+	Arch             string // vgg11, vgg13, vgg16, vgg19, with an optional _bn suffix; default vgg16
+	Size             int    // input height and width; default: the images' size, at least 32
+	Head             string // "auto" (compact below 64 px), "compact" or "torchvision"
+	Epochs           int    // default 4
+	Batch            int    // default 64 (compact) or 8; the CLI rejects an explicit 0
+	LR               float64
+	Optim            string // adam (default), adamw or sgd
 	// Imbalance is the class-imbalance strategy: auto (default), none,
 	// weights, focal, oversample or undersample.
 	Imbalance string
@@ -72,7 +78,7 @@ func oneOf(flag, v string, choices ...string) error {
 // withDefaults returns c with every zero field set to its default, or an
 // error for a value that cannot work.
 func (c Config) withDefaults() (Config, error) {
-	if c.Data == "" {
+	if c.Data == "" && c.TrainSet == nil {
 		return c, fmt.Errorf("no training data: give -data DIR (an image folder with one subfolder per class)")
 	}
 	if c.Arch == "" {

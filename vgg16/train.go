@@ -129,7 +129,7 @@ func (r *run) setup() error {
 	if r.k == 2 {
 		outputs = 1
 	}
-	spec := Spec{Arch: cfg.Arch, InChannels: td.pre.Channels, Size: td.pre.Size, Outputs: outputs, Head: head}
+	spec := Spec{Arch: cfg.Arch, InChannels: td.pre.Channels, Size: td.pre.Size, Outputs: outputs, Head: head, Algo: cfg.Algo}
 	if r.model, err = New(spec, cfg.Seed); err != nil {
 		return err
 	}

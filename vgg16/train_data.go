@@ -29,7 +29,9 @@ type trainData struct {
 // openData opens cfg's datasets and checks that they can be trained on.
 func openData(cfg Config) (*trainData, error) {
 	td := &trainData{}
-	if cfg.Data == EmbeddedFMNIST {
+	if cfg.TrainSet != nil {
+		td.train, td.val = cfg.TrainSet, cfg.ValSet
+	} else if cfg.Data == EmbeddedFMNIST {
 		s, err := fmnist.Default()
 		if err != nil {
 			return nil, err
@@ -56,7 +58,7 @@ func openData(cfg Config) (*trainData, error) {
 	}
 	td.classes = td.train.Classes()
 	td.counts = data.ClassCounts(td.train)
-	if err := checkCounts(cfg.Data, td.classes, td.counts); err != nil {
+	if err := checkCounts(dataName(cfg), td.classes, td.counts); err != nil {
 		return nil, err
 	}
 	if td.val == nil {
@@ -166,4 +168,12 @@ func (p Preprocess) trainTransform(augment bool) data.Transform {
 		return p.Transform()
 	}
 	return data.Compose(data.RandomHorizontalFlip(0.5), p.Transform())
+}
+
+// dataName names the training data in messages.
+func dataName(cfg Config) string {
+	if cfg.TrainSet != nil {
+		return "training set"
+	}
+	return cfg.Data
 }

@@ -1,0 +1,198 @@
+package vgg16
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gocnn/gocnn/data"
+	"github.com/gocnn/gocnn/tensor"
+)
+
+// synthetic returns an in-memory 1x32x32 set: class 1 images carry a bright
+// square, class 0 images only noise; neg negatives and pos positives.
+func synthetic(neg, pos int, seed uint64) *data.Memory {
+	g := tensor.NewRNG(seed)
+	const side = 32
+	n := neg + pos
+	pix := make([]uint8, n*side*side)
+	labels := make([]int, n)
+	for i := 0; i < n; i++ {
+		img := pix[i*side*side : (i+1)*side*side]
+		for j := range img {
+			img[j] = uint8(g.IntN(100))
+		}
+		if pos > 0 && i%(n/pos) == 0 && i/(n/pos) < pos {
+			labels[i] = 1
+			x0, y0 := 4+g.IntN(16), 4+g.IntN(16)
+			for y := y0; y < y0+10; y++ {
+				for x := x0; x < x0+10; x++ {
+					img[y*side+x] = 255
+				}
+			}
+		}
+	}
+	return data.NewMemory(1, side, side, pix, labels, []string{"background", "square"})
+}
+
+func quiet(t *testing.T, cfg Config) Config {
+	t.Helper()
+	cfg.Out = t.TempDir()
+	cfg.Log = &bytes.Buffer{}
+	cfg.Seed = 1
+	cfg.Algo = "im2col"
+	return cfg
+}
+
+func TestTrainPlainCollapsesAndDetectorFires(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a VGG11")
+	}
+	cfg := quiet(t, Config{TrainSet: synthetic(400, 8, 1), ValSet: synthetic(200, 20, 2),
+		Arch: "vgg11", Epochs: 1, Batch: 32, Imbalance: "none"})
+	res, err := Train(context.Background(), cfg)
+	require.NoError(t, err)
+	assert.True(t, res.Collapsed, "plain BCE at 50:1 predicts the majority: the detector must fire")
+	assert.Contains(t, res.Diagnosis.Message, "'square' recall is 0.00")
+	assert.Contains(t, strings.Join(res.Diagnosis.Causes, "\n"), "no imbalance handling is in use")
+	log := cfg.Log.(*bytes.Buffer).String()
+	assert.Contains(t, log, "COLLAPSE")
+	// metrics.jsonl has one line per epoch with the collapse verdict.
+	b, err := os.ReadFile(filepath.Join(cfg.Out, "metrics.jsonl"))
+	require.NoError(t, err)
+	var rec EpochRecord
+	require.NoError(t, json.Unmarshal(bytes.Split(b, []byte("\n"))[0], &rec))
+	assert.True(t, rec.Collapse.Collapsed)
+	assert.Equal(t, 1, rec.Epoch)
+}
+
+func TestTrainAutoLearnsMinority(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a VGG11")
+	}
+	cfg := quiet(t, Config{TrainSet: synthetic(240, 12, 1), ValSet: synthetic(100, 20, 2),
+		Arch: "vgg11_bn", Epochs: 2, Batch: 16, LR: 1e-3})
+	res, err := Train(context.Background(), cfg)
+	require.NoError(t, err)
+	assert.Equal(t, "weights", res.Strategy)
+	assert.GreaterOrEqual(t, res.Best.PerClass[1].Recall, 0.8, "the minority class is learned: %+v", res.Best)
+	assert.GreaterOrEqual(t, res.Best.BalancedAccuracy, 0.85)
+	// The best checkpoint is what predict takes: metadata and threshold.
+	ck, err := LoadCheckpoint(res.Checkpoint)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"background", "square"}, ck.Meta.Classes)
+	assert.Equal(t, res.Threshold, ck.Meta.Threshold)
+	assert.Equal(t, 32, ck.Meta.Preprocess.Size)
+}
+
+func TestTrainResumeMatchesUninterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a VGG11 three times")
+	}
+	base := Config{TrainSet: synthetic(120, 12, 3), ValSet: synthetic(40, 8, 4), Arch: "vgg11_bn", Batch: 16, LR: 1e-3}
+	full := quiet(t, base)
+	full.Epochs = 2
+	_, err := Train(context.Background(), full)
+	require.NoError(t, err)
+
+	part := quiet(t, base)
+	part.Epochs = 2
+	part.MaxSteps = 1 * (132 / 16) // stop after the first epoch
+	_, err = Train(context.Background(), part)
+	require.NoError(t, err)
+	part.MaxSteps = 0
+	part.Resume = true
+	_, err = Train(context.Background(), part)
+	require.NoError(t, err)
+
+	a, err := LoadCheckpoint(filepath.Join(full.Out, "last.safetensors"))
+	require.NoError(t, err)
+	b, err := LoadCheckpoint(filepath.Join(part.Out, "last.safetensors"))
+	require.NoError(t, err)
+	for i, p := range a.Model.Params() {
+		q := b.Model.Params()[i]
+		require.True(t, tensor.Equal(p.Value, q.Value), "%s differs after resume", p.Name)
+	}
+	assert.Equal(t, a.Meta.Step, b.Meta.Step)
+}
+
+func writeTrainPNG(t *testing.T, path string, v uint8) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	img := image.NewGray(image.Rect(0, 0, 32, 32))
+	for i := range img.Pix {
+		img.Pix[i] = v + uint8(i%7)
+	}
+	img.Set(0, 0, color.Gray{Y: 255})
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	require.NoError(t, png.Encode(f, img))
+	require.NoError(t, f.Close())
+}
+
+func TestTrainBadInput(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	run := func(c Config) error {
+		c.Log = &bytes.Buffer{}
+		c.Out = filepath.Join(dir, "out")
+		_, err := Train(ctx, c)
+		return err
+	}
+	// Empty folder.
+	empty := filepath.Join(dir, "empty")
+	require.NoError(t, os.MkdirAll(empty, 0o755))
+	err := run(Config{Data: empty})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "empty")
+	// One class only.
+	one := filepath.Join(dir, "one")
+	writeTrainPNG(t, filepath.Join(one, "cats", "a.png"), 10)
+	writeTrainPNG(t, filepath.Join(one, "cats", "b.png"), 20)
+	err = run(Config{Data: one})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "one class")
+	// A class with a single image.
+	single := filepath.Join(dir, "single")
+	writeTrainPNG(t, filepath.Join(single, "cats", "a.png"), 10)
+	writeTrainPNG(t, filepath.Join(single, "cats", "b.png"), 20)
+	writeTrainPNG(t, filepath.Join(single, "dogs", "c.png"), 30)
+	err = run(Config{Data: single})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `class "dogs" has a single image`)
+	// Missing folder, unknown arch, bad values.
+	assert.ErrorContains(t, run(Config{Data: filepath.Join(dir, "nope")}), "nope")
+	assert.ErrorContains(t, run(Config{Data: one, Arch: "vgg15"}), "unknown architecture")
+	assert.ErrorContains(t, run(Config{Data: one, Batch: -1}), "-batch")
+	assert.ErrorContains(t, run(Config{Data: one, Imbalance: "magic"}), "-imbalance")
+	assert.ErrorContains(t, run(Config{Data: one, Size: 16}), "32x32")
+	assert.ErrorContains(t, run(Config{}), "-data")
+	_, err = Train(ctx, Config{Data: one, Resume: true, Log: &bytes.Buffer{}})
+	assert.ErrorContains(t, err, "-resume needs -out")
+}
+
+func TestTrainSkipsUnreadableImages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a VGG11")
+	}
+	dir := t.TempDir()
+	for i := 0; i < 6; i++ {
+		writeTrainPNG(t, filepath.Join(dir, "a", string(rune('a'+i))+".png"), uint8(10*i))
+		writeTrainPNG(t, filepath.Join(dir, "b", string(rune('a'+i))+".png"), uint8(100+10*i))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a", "broken.png"), []byte("\x89PNG\r\n\x1a\nbroken"), 0o644))
+	log := &bytes.Buffer{}
+	_, err := Train(context.Background(), Config{Data: dir, Arch: "vgg11", Epochs: 1, Batch: 4, Out: t.TempDir(), Log: log, Algo: "im2col"})
+	require.NoError(t, err)
+	assert.Contains(t, log.String(), "unreadable")
+}
