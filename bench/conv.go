@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/gocnn/gocnn/kernels"
-	"github.com/klauspost/cpuid/v2"
 )
 
 // ConvLayer is one named convolution shape.
@@ -49,8 +48,7 @@ type ConvConfig struct {
 	// Warmup untimed ones (default 1).
 	Reps, Warmup int
 	// PeakGFLOPS is the FMA peak for Threads cores, for the percent column;
-	// 0 estimates it as 32 flop/cycle (two 8-wide FMAs) at the CPU's boost
-	// clock, when known.
+	// 0 measures it (kernels.FMAPeak), negative leaves the column out.
 	PeakGFLOPS float64
 }
 
@@ -75,16 +73,6 @@ func (r ConvResult) String() string {
 		s += fmt.Sprintf(" %5.1f%% of peak", r.PctPeak)
 	}
 	return s
-}
-
-// ConvPeakEstimate returns 32 flop/cycle × boost clock × threads in GFLOP/s,
-// or 0 when the clock is unknown.
-func ConvPeakEstimate(threads int) float64 {
-	hz := cpuid.CPU.BoostFreq
-	if hz <= 0 {
-		hz = cpuid.CPU.Hz
-	}
-	return float64(hz) * 32 * float64(threads) / 1e9
 }
 
 // RunConv runs cfg, calling emit for each row as soon as it is measured
@@ -114,7 +102,7 @@ func RunConv(cfg ConvConfig, emit func(ConvResult)) ([]ConvResult, error) {
 	threads := kernels.Threads()
 	peak := cfg.PeakGFLOPS
 	if peak == 0 {
-		peak = ConvPeakEstimate(threads)
+		peak = kernels.FMAPeak(threads, 5)
 	}
 	var rows []ConvResult
 	type tot struct{ flops, sec float64 }

@@ -53,7 +53,7 @@ func runBenchConv(args []string) int {
 	pass := fs.String("pass", "fwd", "pass: fwd, bwd (data + weights) or all")
 	shape := fs.String("shape", "", "one shape N,C,H,W,K,R,S,stride,pad instead of -net")
 	reps := fs.Int("reps", 5, "timed runs per layer (median reported)")
-	peak := fs.Float64("peak", 0, "FMA peak in GFLOP/s for the percent column (0: estimate from the clock)")
+	peak := fs.Float64("peak", 0, "FMA peak in GFLOP/s for the percent column (0: measure it now; -1: leave the column out)")
 	asJSON := fs.Bool("json", false, "print one JSON object per line")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: gocnn bench conv [-net vgg16] [-batch N] [-threads T] [-algo A] [-pass fwd|bwd|all] [-shape N,C,H,W,K,R,S,stride,pad] [-json]
