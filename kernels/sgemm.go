@@ -116,16 +116,9 @@ func (kr *sgemmKernel) blocking() (kc, mc, nc int) {
 		kr.kc = clampRound(l1/2/(kr.nr*4), 64, 512, 8)
 		kr.mc = clampRound(l2*9/32/(kr.kc*4), kr.mr, 480, kr.mr)
 		kr.nc = clampRound(l3/4/(kr.kc*4), kr.nr, 4096, kr.nr)
-		if sgemmTune.kc > 0 {
-			kr.kc, kr.mc, kr.nc = sgemmTune.kc, sgemmTune.mc/kr.mr*kr.mr, sgemmTune.nc/kr.nr*kr.nr
-		}
 	})
 	return kr.kc, kr.mc, kr.nc
 }
-
-// sgemmTune, when kc > 0, overrides the cache-derived blocking (benchmarks
-// and tests only, set before the first call).
-var sgemmTune struct{ kc, mc, nc int }
 
 // clampRound rounds x down to a multiple of q and clamps it to [lo, hi].
 func clampRound(x, lo, hi, q int) int {

@@ -319,6 +319,30 @@ func TestSgemmConcurrent(t *testing.T) {
 	}
 }
 
+// TestSgemmInsideParallelFor calls Sgemm from ParallelFor workers, as a
+// layer that parallelises over images might: the nested parallel regions
+// must neither deadlock nor change the result.
+func TestSgemmInsideParallelFor(t *testing.T) {
+	defer SetThreads(SetThreads(2))
+	rng := rand.New(rand.NewPCG(17, 18))
+	m, n, k := 64, 200, 192 // above the parallel threshold
+	a, b := randFloats(rng, m*k), randFloats(rng, k*n)
+	want := make([]float32, m*n)
+	Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, want, n)
+	outs := make([][]float32, 6)
+	ParallelFor(len(outs), 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			outs[i] = make([]float32, m*n)
+			Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, outs[i], n)
+		}
+	})
+	for i, o := range outs {
+		if !sameBits(o, want) {
+			t.Fatalf("nested call %d differs from a lone call", i)
+		}
+	}
+}
+
 // TestSgemmNoAllocs checks that Sgemm allocates nothing in steady state, on
 // one worker and on two.
 func TestSgemmNoAllocs(t *testing.T) {

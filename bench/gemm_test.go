@@ -1,0 +1,59 @@
+// This file tests the GEMM benchmark runner: a result, its JSON fields, the
+// restored kernel settings, and the errors for bad configurations.
+
+package bench
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/gocnn/gocnn/kernels"
+)
+
+func TestRunGemmSmall(t *testing.T) {
+	threads, isa := kernels.Threads(), kernels.Active()
+	r, err := RunGemm(GemmConfig{M: 33, N: 47, K: 29, TransB: true, Threads: 1, ISA: "generic", Reps: 3, MinTime: 1, NoPeak: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.GFLOPS <= 0 || r.BestGFLOPS < r.GFLOPS || r.Runs < 3 || r.ISA != "generic" || r.Threads != 1 {
+		t.Errorf("implausible result %+v", r)
+	}
+	js, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{`"op":"sgemm"`, `"m":33`, `"n":47`, `"k":29`, `"threads":1`, `"isa":"generic"`, `"gflops":`, `"peak_gflops":`} {
+		if !strings.Contains(string(js), f) {
+			t.Errorf("JSON %s lacks %s", js, f)
+		}
+	}
+	if kernels.Threads() != threads || kernels.Active() != isa {
+		t.Errorf("settings not restored: threads %d (was %d), ISA %v (was %v)", kernels.Threads(), threads, kernels.Active(), isa)
+	}
+}
+
+func TestRunGemmPeak(t *testing.T) {
+	if testing.Short() {
+		t.Skip("peak probe")
+	}
+	r, err := RunGemm(GemmConfig{M: 64, N: 64, K: 64, Reps: 3, MinTime: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.PeakGFLOPS <= 0 || r.PeakPercent <= 0 {
+		t.Errorf("no peak: %+v", r)
+	}
+	t.Log(r)
+}
+
+func TestRunGemmErrors(t *testing.T) {
+	for _, c := range []GemmConfig{{M: 0, N: 1, K: 1}, {M: 1, N: 1, K: 1, Threads: -1}, {M: 1, N: 1, K: 1, ISA: "sse9"}} {
+		if _, err := RunGemm(c); err == nil {
+			t.Errorf("%+v: no error", c)
+		} else {
+			t.Log(err)
+		}
+	}
+}
