@@ -6,16 +6,17 @@ LDFLAGS  := -s -w -buildid= -X main.version=$(VERSION)
 # Packages that start goroutines; they also run under the race detector.
 RACE_PKGS ?= ./kernels/... ./data/... ./vgg16/...
 
-.PHONY: all build test test-unit test-purego test-race fmt-check vet bench fuzz asm lint run quality golden parity test-arm64 clean
+.PHONY: all build test test-unit test-purego test-race fmt-check vet bench fuzz asm lint run quality golden parity test-arm64 test-ship clean
 
 all: build
 
-## build: a static, reproducible gocnn binary in ./gocnn
+## build: a static, reproducible gocnn binary in ./gocnn (same tree and VERSION, same bytes;
+## the version comes from VERSION, not from .git, so a checkout and a Docker context agree)
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/gocnn
+	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=false -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/gocnn
 
 ## test: everything CI runs (vet, gofmt, unit tests with and without assembly, race)
-test: vet fmt-check test-unit test-purego test-race
+test: vet fmt-check test-unit test-purego test-race test-ship
 
 vet:
 	$(GO) vet ./...
@@ -33,6 +34,12 @@ test-purego:
 
 test-race:
 	$(GO) test -count=1 -race -short $(RACE_PKGS)
+
+## test-ship: make build's binary is static, reproducible (rebuilt with a fresh cache) and
+## within its size budget, and runs alone in an empty chroot (as root); each GOCNN_ISA agrees
+test-ship:
+	$(GO) vet -tags ship ./cmd/gocnn/
+	$(GO) test -count=1 -tags ship -run '^TestShip' -v ./cmd/gocnn/
 
 ## bench: kernel and end-to-end throughput benchmarks (GFLOP/s, images/s)
 bench:
@@ -66,8 +73,10 @@ quality: build
 golden:
 	@for s in $$(git ls-files '*gen*.py' | grep testdata); do echo "/usr/bin/python3 $$s"; /usr/bin/python3 $$s || exit 1; done
 
-## test-arm64: the test suite on arm64 under qemu-user (apt-get install qemu-user)
+## test-arm64: the test suite built for arm64 (pure-Go kernels) run under qemu-user
+## (apt-get install qemu-user; no binfmt needed)
 test-arm64:
+	@command -v qemu-aarch64 >/dev/null || { echo "test-arm64 needs qemu-aarch64: apt-get install -y qemu-user"; exit 1; }
 	GOARCH=arm64 CGO_ENABLED=0 $(GO) test -count=1 -exec qemu-aarch64 ./...
 
 clean:
