@@ -327,3 +327,28 @@ func TestWinogradBlocks(t *testing.T) {
 		}
 	})
 }
+
+// FuzzConvForward checks every algorithm's forward pass against the
+// reference on small fuzz-chosen shapes (sizes, stride, padding, dilation).
+func FuzzConvForward(f *testing.F) {
+	f.Add(uint8(1), uint8(3), uint8(7), uint8(9), uint8(5), uint8(3), uint8(3), uint8(1), uint8(1), uint8(1), uint64(1))
+	f.Add(uint8(2), uint8(17), uint8(5), uint8(4), uint8(9), uint8(1), uint8(5), uint8(2), uint8(2), uint8(2), uint64(2))
+	f.Fuzz(func(t *testing.T, n, c, h, w, k, r, s, stride, pad, dil uint8, seed uint64) {
+		p := ConvParams{N: int(n%3) + 1, C: int(c%20) + 1, H: int(h%18) + 1, W: int(w%18) + 1, K: int(k%20) + 1,
+			R: int(r%5) + 1, S: int(s%5) + 1, StrideH: int(stride%3) + 1, StrideW: int(stride/3%3) + 1,
+			PadH: int(pad % 3), PadW: int(pad / 3 % 3), DilH: int(dil%2) + 1, DilW: int(dil/2%2) + 1}
+		if p.OutH() < 1 || p.OutW() < 1 {
+			return
+		}
+		rng := rand.New(rand.NewPCG(seed, 1))
+		x := convRand(rng, p.N*p.C*p.H*p.W, 1)
+		wt := convRand(rng, p.K*p.C*p.R*p.S, 1)
+		want, abs := ref.ConvForward(refShape(p), x, wt, nil, false)
+		for _, algo := range []Algo{AlgoIm2col, AlgoWinograd, AlgoDirect} {
+			cv := NewConv(p, algo)
+			y := make([]float32, len(want))
+			cv.Forward(x, wt, nil, y, false)
+			checkClose(t, fmt.Sprintf("%v %v y", p, cv.Algo()), y, want, abs, convTol(p, cv.Algo(), p.C*p.R*p.S))
+		}
+	})
+}

@@ -78,6 +78,13 @@ func (q *winogradPlan) forward(x, w, bias, y []float32, relu bool) {
 		tb = max((per+convNR-1)/convNR*convNR, convNR)
 	}
 	q.blocks = convPanels(q.tiles, tb)
+	// Few tiles (small images): one block of every tile with the workers
+	// splitting K, so that each transforms only its rows of U and only the
+	// cheaper input transform is repeated per worker.
+	if nw > 1 && q.blocks <= nw && q.tiles <= p.K && 144*p.C*q.tiles <= 16<<20 {
+		tb = (q.tiles + convNR - 1) / convNR * convNR
+		q.blocks = 1
+	}
 	q.kparts = 1
 	if q.blocks < nw {
 		q.kparts = min((nw+q.blocks-1)/q.blocks, q.kpanels)
