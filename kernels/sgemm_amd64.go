@@ -168,3 +168,17 @@ var packB16 = func() func(dst, src *float32, ldb, kb, panels, ps int) {
 	}
 	return nil
 }()
+
+// sgemmPackT16AVX2 is the AVX2 twin of packCols for 16 full rows and 8*kb8
+// columns (see sgemm_avx2_amd64.s): kb8 >= 1, ranges in bounds, AVX2.
+//
+//go:noescape
+func sgemmPackT16AVX2(dst, src *float32, ld, kb8, dw int)
+
+// packT16 is the fast packCols loop for 16 rows, nil without AVX2.
+var packT16 = func() func(dst, src *float32, ld, kb8, dw int) {
+	if hasAVX2 {
+		return sgemmPackT16AVX2
+	}
+	return nil
+}()

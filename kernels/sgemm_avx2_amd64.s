@@ -494,3 +494,103 @@ ppanel: // for q := 0; q < panels; q++
 	JNZ  prow
 	VZEROUPPER
 	RET
+
+// TRANSPOSE8 transposes the 8×8 block whose rows are Y0..Y7 into Y8..Y15
+// (Y(8+j) = column j = [Y0[j], Y1[j], ..., Y7[j]]), clobbering Y0..Y7. In Go:
+//   for i, j < 8 { out[j][i] = in[i][j] }
+#define TRANSPOSE8 \
+	VUNPCKLPS  Y1, Y0, Y8         /* t0 = r0[0],r1[0],r0[1],r1[1] | cols 4,5 */ \
+	VUNPCKHPS  Y1, Y0, Y9         /* t1 = r0[2],r1[2],r0[3],r1[3] | cols 6,7 */ \
+	VUNPCKLPS  Y3, Y2, Y10        /* t2 = the same for r2, r3 */                 \
+	VUNPCKHPS  Y3, Y2, Y11        /* t3 */                                       \
+	VUNPCKLPS  Y5, Y4, Y12        /* t4 = the same for r4, r5 */                 \
+	VUNPCKHPS  Y5, Y4, Y13        /* t5 */                                       \
+	VUNPCKLPS  Y7, Y6, Y14        /* t6 = the same for r6, r7 */                 \
+	VUNPCKHPS  Y7, Y6, Y15        /* t7 */                                       \
+	VSHUFPS    $0x44, Y10, Y8, Y0 /* s0 = col 0 of r0..r3 | col 4 */             \
+	VSHUFPS    $0xEE, Y10, Y8, Y1 /* s1 = col 1 | col 5 */                       \
+	VSHUFPS    $0x44, Y11, Y9, Y2 /* s2 = col 2 | col 6 */                       \
+	VSHUFPS    $0xEE, Y11, Y9, Y3 /* s3 = col 3 | col 7 */                       \
+	VSHUFPS    $0x44, Y14, Y12, Y4 /* s4 = col 0 of r4..r7 | col 4 */            \
+	VSHUFPS    $0xEE, Y14, Y12, Y5 /* s5 = col 1 | col 5 */                      \
+	VSHUFPS    $0x44, Y15, Y13, Y6 /* s6 = col 2 | col 6 */                      \
+	VSHUFPS    $0xEE, Y15, Y13, Y7 /* s7 = col 3 | col 7 */                      \
+	VPERM2F128 $0x20, Y4, Y0, Y8  /* out0 = s0.lo, s4.lo: column 0 */            \
+	VPERM2F128 $0x20, Y5, Y1, Y9  /* out1 = column 1 */                          \
+	VPERM2F128 $0x20, Y6, Y2, Y10 /* out2 = column 2 */                          \
+	VPERM2F128 $0x20, Y7, Y3, Y11 /* out3 = column 3 */                          \
+	VPERM2F128 $0x31, Y4, Y0, Y12 /* out4 = s0.hi, s4.hi: column 4 */            \
+	VPERM2F128 $0x31, Y5, Y1, Y13 /* out5 = column 5 */                          \
+	VPERM2F128 $0x31, Y6, Y2, Y14 /* out6 = column 6 */                          \
+	VPERM2F128 $0x31, Y7, Y3, Y15 /* out7 = column 7 */
+
+// LOAD8ROWS(base) loads rows base, base+ld, .., base+7ld (8 floats each,
+// columns p..p+7) into Y0..Y7, with R9 = ld*4, R10 = 3*ld*4, R8 = base+4*ld*4.
+#define LOAD8ROWS(base) \
+	LEAQ    (base)(R9*4), R8       /* R8 = &row 4 */  \
+	VMOVUPS (base), Y0             /* row 0 */        \
+	VMOVUPS (base)(R9*1), Y1       /* row 1 */        \
+	VMOVUPS (base)(R9*2), Y2       /* row 2 */        \
+	VMOVUPS (base)(R10*1), Y3      /* row 3 */        \
+	VMOVUPS (R8), Y4               /* row 4 */        \
+	VMOVUPS (R8)(R9*1), Y5         /* row 5 */        \
+	VMOVUPS (R8)(R9*2), Y6         /* row 6 */        \
+	VMOVUPS (R8)(R10*1), Y7        /* row 7 */
+
+// STORE8COLS(off) stores Y8..Y15 (columns p..p+7 of the 8 rows) at dst rows
+// p..p+7, byte offset off within each dst row of R11 bytes.
+#define STORE8COLS(off) \
+	MOVQ    DI, R8             /* R8 = &dst[p*dw] */     \
+	VMOVUPS Y8, off(R8)        /* dst[p][..8] = col p */ \
+	ADDQ    R11, R8                                      \
+	VMOVUPS Y9, off(R8)        /* dst[p+1] */            \
+	ADDQ    R11, R8                                      \
+	VMOVUPS Y10, off(R8)       /* dst[p+2] */            \
+	ADDQ    R11, R8                                      \
+	VMOVUPS Y11, off(R8)       /* dst[p+3] */            \
+	ADDQ    R11, R8                                      \
+	VMOVUPS Y12, off(R8)       /* dst[p+4] */            \
+	ADDQ    R11, R8                                      \
+	VMOVUPS Y13, off(R8)       /* dst[p+5] */            \
+	ADDQ    R11, R8                                      \
+	VMOVUPS Y14, off(R8)       /* dst[p+6] */            \
+	ADDQ    R11, R8                                      \
+	VMOVUPS Y15, off(R8)       /* dst[p+7] */
+
+// func sgemmPackT16AVX2(dst, src *float32, ld, kb8, dw int)
+//
+// sgemmPackT16AVX2 is the AVX2 twin of packCols (sgemm_pack.go) for 16 full
+// rows and 8*kb8 columns: for i < 16 and p < 8*kb8,
+//   dst[p*dw + i] = src[i*ld + p]
+// (an interleave of 16 rows: the transposed-B panel, or part of one when
+// dw = 32). Preconditions: kb8 >= 1; the ranges are in bounds; AVX2.
+// Registers: SI = &src[p] (row 0), BX = &src[8*ld+p] (row 8), DI = &dst[p*dw],
+// R9 = ld*4, R10 = 3*ld*4, R11 = dw*4, R12 = 8*dw*4, CX = 8-column blocks
+// left, R8 = scratch row/destination pointer, Y0..Y15 = the 8×8 block.
+TEXT ·sgemmPackT16AVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI   // DI = &dst[0]
+	MOVQ src+8(FP), SI   // SI = &src[0]
+	MOVQ ld+16(FP), R9   // R9 = ld
+	SHLQ $2, R9          // R9 = ld*4 (bytes)
+	LEAQ (R9)(R9*2), R10 // R10 = 3*ld*4
+	LEAQ (SI)(R9*8), BX  // BX = &src[8*ld] (row 8)
+	MOVQ kb8+24(FP), CX  // CX = kb8
+	MOVQ dw+32(FP), R11  // R11 = dw
+	SHLQ $2, R11         // R11 = dw*4 (bytes per dst row)
+	MOVQ R11, R12
+	SHLQ $3, R12         // R12 = 8*dw*4
+
+tloop: // for p := 0; p < 8*kb8; p += 8
+	LOAD8ROWS(SI)        // rows 0..7, columns p..p+7
+	TRANSPOSE8
+	STORE8COLS(0)        // dst[p+j][0:8] = column p+j of rows 0..7
+	LOAD8ROWS(BX)        // rows 8..15
+	TRANSPOSE8
+	STORE8COLS(32)       // dst[p+j][8:16] = column p+j of rows 8..15
+	ADDQ $32, SI         // SI = &src[p+8]
+	ADDQ $32, BX         // BX = &src[8*ld+p+8]
+	ADDQ R12, DI         // DI = &dst[(p+8)*dw]
+	DECQ CX
+	JNZ  tloop
+	VZEROUPPER
+	RET

@@ -15,3 +15,6 @@ func sgemmKernels() []*sgemmKernel { return []*sgemmKernel{&genericKernel} }
 
 // packB16 is the fast packB loop for 16-wide panels: none here.
 var packB16 func(dst, src *float32, ldb, kb, panels, ps int)
+
+// packT16 is the fast packCols loop for 16 rows: none here.
+var packT16 func(dst, src *float32, ld, kb8, dw int)

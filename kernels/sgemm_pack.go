@@ -84,6 +84,23 @@ func packRows(d, x []float32, ld, p0, kb, c0, n, w int) {
 // d as d[p*w+i], zeroing d[p*w+i] for n <= i < w.
 func packCols(d, x []float32, ld, r0, n, p0, kb, w int) {
 	d = d[:kb*w]
+	if n == w && (w == 16 || w == 32) && kb >= 8 && packT16 != nil {
+		kb8 := kb / 8
+		for i := 0; i < w; i += 16 {
+			packT16(&d[i], &x[(r0+i)*ld+p0], ld, kb8, w)
+		}
+		if kb8*8 == kb {
+			return
+		}
+		// The last kb%8 columns, in Go.
+		for i := 0; i < n; i++ {
+			xi := x[(r0+i)*ld+p0+kb8*8 : (r0+i)*ld+p0+kb]
+			for p, v := range xi {
+				d[(kb8*8+p)*w+i] = v
+			}
+		}
+		return
+	}
 	if n == 6 && w == 6 {
 		x0 := x[r0*ld+p0 : r0*ld+p0+kb]
 		x1 := x[(r0+1)*ld+p0 : (r0+1)*ld+p0+kb]
