@@ -146,11 +146,14 @@ type Conv struct {
 // shape) falls back to im2col; Algo reports the choice.
 //
 // AlgoAuto times the candidates that apply (im2col and, for 3x3 stride-1
-// shapes, Winograd, whose error bound is documented in winograd.go) on one
-// forward pass of synthetic data, the first time it meets a shape at a
-// given worker count and ISA, and caches the winner for the life of the
-// process, like cuDNN's benchmark mode; tiny shapes skip the timing and use
-// im2col. The direct algorithm is never auto-selected.
+// shapes, Winograd, whose error bound is documented in winograd.go) on a
+// forward pass of one image of synthetic data (best of two, after a warm-up)
+// the first time it meets a shape at a given worker count and ISA, and
+// caches the winner for the life of the process, like cuDNN's benchmark
+// mode; shapes under 20 MFLOP per image skip the timing and use im2col, and
+// GOCNN_CONV_AUTO=heuristic replaces the timing by a fixed rule (see
+// autoAlgo). The direct algorithm is never auto-selected. Timing makes the
+// choice, and so the rounding of the results, depend on the machine's load.
 func NewConv(p ConvParams, algo Algo) *Conv {
 	p = p.norm()
 	p.check()

@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// convAutoMinFLOPs is the direct-convolution size below which auto does not
-// time candidates and takes im2col (timing noise would dominate).
+// convAutoMinFLOPs is the direct-convolution size of one image below which
+// auto does not time candidates and takes im2col (timing noise would
+// dominate).
 const convAutoMinFLOPs = 20e6
 
 type convAutoKey struct {
@@ -37,7 +38,7 @@ func autoAlgo(p ConvParams) Algo {
 		}
 		return AlgoIm2col
 	}
-	if p.FLOPs() < convAutoMinFLOPs {
+	if p.FLOPs()/float64(max(p.N, 1)) < convAutoMinFLOPs {
 		return AlgoIm2col
 	}
 	key := convAutoKey{p, Threads(), Active()}
@@ -46,9 +47,14 @@ func autoAlgo(p ConvParams) Algo {
 	if a, ok := convAuto.choice[key]; ok {
 		return a
 	}
-	x := convFloats(p.N * p.C * p.H * p.W)
+	// Time one image: the ranking does not depend on the batch, and model
+	// construction stays quick (VGG16 at batch 8 would otherwise spend
+	// seconds here).
+	tp := p
+	tp.N = 1
+	x := convFloats(tp.N * p.C * p.H * p.W)
 	w := convFloats(p.K * p.C * p.R * p.S)
-	y := convFloats(p.N * p.K * p.OutH() * p.OutW())
+	y := convFloats(tp.N * p.K * p.OutH() * p.OutW())
 	for i := range x {
 		x[i] = float32(i%7) - 3
 	}
@@ -57,7 +63,7 @@ func autoAlgo(p ConvParams) Algo {
 	}
 	best, bestT := AlgoIm2col, time.Duration(1<<62)
 	for _, a := range []Algo{AlgoIm2col, AlgoWinograd} {
-		c := newConv(p, a, true)
+		c := newConv(tp, a, true)
 		c.Forward(x, w, nil, y, false) // warm-up: sizes the scratch
 		t := time.Duration(1 << 62)
 		for range 2 {
