@@ -338,6 +338,18 @@ func TestShipChroot(t *testing.T) {
 		assert.Contains(t, v.Available, v.ISA)
 		assert.Equal(t, runtime.NumCPU(), v.Threads, "workers default to the CPUs in the affinity mask")
 
+		// CPU brand, features and cache sizes come from CPUID: the same in
+		// the bare root as outside it. (Only the worker count may differ,
+		// outside a CPU quota read from /proc can lower it.)
+		var inside, outside map[string]any
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &inside))
+		o := runIn(t, "", nil, "", s.bin, "version", "-json")
+		require.Equal(t, 0, o.code, o.stderr)
+		require.NoError(t, json.Unmarshal([]byte(o.stdout), &outside))
+		delete(inside, "threads")
+		delete(outside, "threads")
+		assert.Equal(t, outside, inside, "gocnn version differs without /proc and /sys")
+
 		r = runIn(t, root, []string{"GOMAXPROCS=1"}, "", "/gocnn", "version", "-json")
 		require.Equal(t, 0, r.code, "stderr: %s", r.stderr)
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &v), r.stdout)
