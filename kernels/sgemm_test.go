@@ -173,6 +173,9 @@ func TestSgemmSweep(t *testing.T) {
 			for _, n := range sweepSizes {
 				for _, k := range sweepSizes {
 					idx++
+					if raceEnabled && idx%3 != 0 {
+						continue // the race detector is ~10x slower; a third still covers every size
+					}
 					tr := idx % 4
 					alpha := scalars[(idx/4)%3]
 					if alpha == 0 && idx%7 != 0 {
@@ -268,7 +271,11 @@ func TestSgemmWorkersSameBits(t *testing.T) {
 	defer SetThreads(SetThreads(1))
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(11, 12))
-		for _, sh := range [][3]int{{130, 150, 300}, {8, 1000, 600}, {500, 20, 300}} {
+		shapes := [][3]int{{130, 150, 300}, {8, 1000, 600}, {500, 20, 300}}
+		if testing.Short() {
+			shapes = [][3]int{{70, 100, 300}, {8, 600, 450}, {300, 20, 350}}
+		}
+		for _, sh := range shapes {
 			base := newSgemmCase(rng, false, true, sh[0], sh[1], sh[2], 1, -0.5, 1)
 			c0 := clone(base.c)
 			SetThreads(1)
