@@ -97,6 +97,9 @@ type sgemmKernel struct {
 	micro sgemmMicro
 	// direct, when not nil, replaces micro for a B read in place.
 	direct sgemmMicro
+	// half, when not nil, is micro for an mr×(nr/2) tile on the first nr/2
+	// columns of the B panel: the last, ragged panel when cols <= nr/2.
+	half sgemmMicro
 	// edge[r], when not nil, is micro for an r×nr tile (the last r < mr rows
 	// of C; Ap is then an r×kc panel).
 	edge []sgemmMicro
@@ -288,6 +291,13 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 							micro = kr.edge[rows]
 						}
 						co := (ic+ir)*j.ldc + jc + jr
+						if rows == mr && cols <= nr/2 && kr.half != nil {
+							micro = kr.half
+							if cols == nr/2 {
+								micro(kb, ap, bp, ldb, &j.c[co], j.ldc, j.alpha, beta)
+								continue
+							}
+						}
 						if cols == nr && (rows == mr || kr.edge != nil) {
 							micro(kb, ap, bp, ldb, &j.c[co], j.ldc, j.alpha, beta)
 							continue

@@ -21,6 +21,13 @@ func sgemmMicro6x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 //go:noescape
 func sgemmMicro6x16DirectAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
+// sgemmMicro6x8AVX2 is sgemmMicro6x16AVX2 for a 6×8 tile on the first 8
+// columns of the B panel (the ragged last panel of C); same preconditions
+// with B holding (kc-1)*ldb+8 floats.
+//
+//go:noescape
+func sgemmMicro6x8AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
 // sgemmMicro5x16AVX2 .. sgemmMicro1x16AVX2 are sgemmMicro6x16AVX2 for the
 // last r < 6 rows of C, with an r×kc panel Ap (same preconditions).
 //
@@ -41,6 +48,7 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
+	half: sgemmMicro6x8AVX2,
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
 		sgemmMicro4x16AVX2, sgemmMicro5x16AVX2},
 }

@@ -454,6 +454,95 @@ beta5:
 	VZEROUPPER
 	RET
 
+// ROW8(ao, bc, acc) accumulates one row of a 6×8 tile, in Go:
+//   a := Ap[ao/4]; acc[i][0:8] += a*b0
+#define ROW8(ao, bc, acc) \
+	VBROADCASTSS ao(AX), bc  /* a = Ap[ao/4] in all lanes */ \
+	VFMADD231PS  Y12, bc, acc /* acc[i][0:8] += a*b0 */
+
+// STEP6x8(ao) performs one k step of the 6×8 tile on Ap[ao/4 : ao/4+6].
+#define STEP6x8(ao) \
+	VMOVUPS (BX), Y12      /* b0 = B[p][0:8] */  \
+	ADDQ    R11, BX        /* BX = &B[p+1][0] */ \
+	ROW8(ao, Y14, Y0)      \
+	ROW8(ao+4, Y15, Y1)    \
+	ROW8(ao+8, Y14, Y2)    \
+	ROW8(ao+12, Y15, Y3)   \
+	ROW8(ao+16, Y14, Y4)   \
+	ROW8(ao+20, Y15, Y5)
+
+// STORE8(acc) stores one 8-wide tile row without reading C; STORE8B(acc)
+// updates it with beta, as STORE0 and STOREB do for 16-wide rows.
+#define STORE8(acc) \
+	VMULPS  Y14, acc, acc /* acc = alpha*acc[i][0:8] */ \
+	VMOVUPS acc, (R8)     /* C[i][0:8] = acc */         \
+	ADDQ    DX, R8        /* i++ */
+
+#define STORE8B(acc) \
+	VMULPS      Y14, acc, acc /* acc = alpha*acc[i][0:8] */ \
+	VFMADD231PS (R8), Y15, acc /* acc += beta*C[i][0:8] */  \
+	VMOVUPS     acc, (R8)     /* C[i][0:8] = acc */         \
+	ADDQ        DX, R8        /* i++ */
+
+// func sgemmMicro6x8AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro6x8AVX2 is sgemmMicro6x16AVX2 for a 6×8 tile: the first 8
+// columns of the B panel (rows ldb floats apart, usually a packed 16-wide
+// panel whose last columns are padding), for the ragged last panel of C when
+// at most 8 columns remain. Preconditions as sgemmMicro6x16AVX2's, with B
+// holding (kc-1)*ldb+8 floats and the 6×8 tile of C in bounds.
+TEXT ·sgemmMicro6x8AVX2(SB), NOSPLIT, $0-56
+	PROLOGUE
+	VXORPS Y0, Y0, Y0    // acc[0][0:8] = 0
+	VXORPS Y1, Y1, Y1    // acc[1] = 0
+	VXORPS Y2, Y2, Y2    // acc[2] = 0
+	VXORPS Y3, Y3, Y3    // acc[3] = 0
+	VXORPS Y4, Y4, Y4    // acc[4] = 0
+	VXORPS Y5, Y5, Y5    // acc[5] = 0
+	SUBQ   $4, CX        // CX = kc - 4: steps left after the next four
+	JLT    h8tail4
+
+h8loop4: // for ; CX >= 0; CX -= 4: four k steps
+	STEP6x8(0)           // k step p
+	STEP6x8(24)          // k step p+1
+	STEP6x8(48)          // k step p+2
+	STEP6x8(72)          // k step p+3
+	ADDQ $96, AX         // AX = &Ap[(p+4)*6]
+	SUBQ $4, CX          // CX -= 4
+	JGE  h8loop4
+
+h8tail4:
+	ADDQ $4, CX          // CX = steps left (0..3)
+	JZ   h8store
+
+h8tail: // for ; CX > 0; CX--: one k step
+	STEP6x8(0)           // k step p
+	ADDQ $24, AX         // AX = &Ap[(p+1)*6]
+	DECQ CX              // CX--
+	JNZ  h8tail
+
+h8store:
+	SCALARS(h8beta)
+	STORE8(Y0)           // row 0
+	STORE8(Y1)           // row 1
+	STORE8(Y2)           // row 2
+	STORE8(Y3)           // row 3
+	STORE8(Y4)           // row 4
+	STORE8(Y5)           // row 5
+	VZEROUPPER
+	RET
+
+h8beta:
+	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
+	STORE8B(Y0)          // row 0
+	STORE8B(Y1)          // row 1
+	STORE8B(Y2)          // row 2
+	STORE8B(Y3)          // row 3
+	STORE8B(Y4)          // row 4
+	STORE8B(Y5)          // row 5
+	VZEROUPPER
+	RET
+
 // func sgemmPackB16AVX2(dst, src *float32, ldb, kb, panels, ps int)
 //
 // sgemmPackB16AVX2 is the AVX2 twin of packB's non-transposed loop for nr=16

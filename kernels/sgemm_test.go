@@ -216,7 +216,7 @@ func TestSgemmKernelEdges(t *testing.T) {
 		kc, mc, nc := kr.blocking()
 		mr, nr := kr.mr, kr.nr
 		shapes := [][3]int{
-			{mr - 1, nr - 1, 3}, {mr, nr, 1}, {mr + 1, nr + 1, 2}, {2*mr - 1, 2*nr + 1, 9},
+			{mr - 1, nr - 1, 3}, {mr, nr, 1}, {mr, nr/2 - 1, 9}, {2 * mr, nr/2 + 1, 6}, {mr + 1, nr + nr/2, 13}, {mr + 1, nr + 1, 2}, {2*mr - 1, 2*nr + 1, 9},
 			{mr, nr, kc - 1}, {mr + 1, nr, kc}, {mr, nr - 1, kc + 1}, {3, 2*nr + 3, 2*kc + 1},
 			{mc - 1, nr + 1, 7}, {mc + 1, 3, 5}, {2*mc + mr + 1, 2*nr - 1, 3},
 			{2, nc - 1, 4}, {mr + 1, nc + 1, 3}, {1, 2*nc + nr + 1, 2},
@@ -233,7 +233,7 @@ func TestSgemmKernelEdges(t *testing.T) {
 // smallBlocked returns a copy of kr with tiny cache blocks, so that modest
 // shapes cross many kc, mc and nc boundaries.
 func smallBlocked(kr *sgemmKernel) *sgemmKernel {
-	s := &sgemmKernel{name: kr.name + "-small", mr: kr.mr, nr: kr.nr, micro: kr.micro, edge: kr.edge}
+	s := &sgemmKernel{name: kr.name + "-small", mr: kr.mr, nr: kr.nr, micro: kr.micro, edge: kr.edge, half: kr.half, direct: kr.direct}
 	s.once.Do(func() {})
 	s.kc, s.mc, s.nc = 5, 2*kr.mr, 3*kr.nr
 	return s
