@@ -149,7 +149,11 @@ func testConvShape(t *testing.T, p ConvParams, algo Algo, relu bool, seed uint64
 		absDb[i] += math.Abs(float64(dbPrev[i]))
 	}
 	red = p.N * oh * ow
-	checkClose(t, "dw", dw, wantDw, absDw, convTol(p, AlgoIm2col, red))
+	dwAlgo := c.Algo()
+	if dwAlgo == AlgoWinograd && c.wino.tiles < winoBwdMinTiles {
+		dwAlgo = AlgoIm2col
+	}
+	checkClose(t, "dw", dw, wantDw, absDw, convTol(p, dwAlgo, red))
 	checkClose(t, "db", db, wantDb, absDb, convTol(p, AlgoIm2col, red))
 
 	for i := range x {
@@ -172,7 +176,15 @@ func testConvShape(t *testing.T, p ConvParams, algo Algo, relu bool, seed uint64
 // TestConvWorkersSameBits checks that every algorithm gives the same bits for
 // 1, 2 and 3 workers (the reduction order never depends on the split).
 func TestConvWorkersSameBits(t *testing.T) {
-	p := ConvParams{N: 2, C: 19, H: 13, W: 11, K: 14, R: 3, S: 3, PadH: 1, PadW: 1}
+	for _, p := range []ConvParams{
+		{N: 2, C: 19, H: 13, W: 11, K: 14, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 4, C: 5, H: 32, W: 30, K: 9, R: 3, S: 3, PadH: 1, PadW: 1}, // Winograd weight gradient
+	} {
+		testConvWorkersSameBits(t, p)
+	}
+}
+
+func testConvWorkersSameBits(t *testing.T, p ConvParams) {
 	rng := rand.New(rand.NewPCG(3, 3))
 	x := convRand(rng, p.N*p.C*p.H*p.W, 1)
 	w := convRand(rng, p.K*p.C*9, 1)
@@ -208,7 +220,15 @@ func TestConvWorkersSameBits(t *testing.T) {
 // TestConvAllocs checks that a plan allocates nothing after its first call
 // of each pass.
 func TestConvAllocs(t *testing.T) {
-	p := ConvParams{N: 2, C: 16, H: 12, W: 12, K: 16, R: 3, S: 3, PadH: 1, PadW: 1}
+	for _, p := range []ConvParams{
+		{N: 2, C: 16, H: 12, W: 12, K: 16, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 4, C: 5, H: 32, W: 32, K: 7, R: 3, S: 3, PadH: 1, PadW: 1}, // Winograd weight gradient
+	} {
+		testConvAllocs(t, p)
+	}
+}
+
+func testConvAllocs(t *testing.T, p ConvParams) {
 	x := make([]float32, p.N*p.C*p.H*p.W)
 	w := make([]float32, p.K*p.C*9)
 	y := make([]float32, p.N*p.K*p.OutH()*p.OutW())
@@ -304,8 +324,9 @@ func TestConvFiniteDifference(t *testing.T) {
 }
 
 // TestWinogradBlocks covers Winograd with several tile blocks per worker
-// (U transformed once and shared) and with one block per worker (U fused
-// into the workers in chunks), for 1 and 2 workers and every ISA.
+// (U transformed once and shared), forward and weight gradient (several
+// tile blocks summed, K and C not multiples of the 4x3 product tile), for 1
+// and 2 workers and every ISA.
 func TestWinogradBlocks(t *testing.T) {
 	p := ConvParams{N: 2, C: 70, H: 61, W: 66, K: 13, R: 3, S: 3, PadH: 1, PadW: 0}
 	rng := rand.New(rand.NewPCG(8, 8))
@@ -313,6 +334,8 @@ func TestWinogradBlocks(t *testing.T) {
 	w := convRand(rng, p.K*p.C*9, 0.1)
 	b := convRand(rng, p.K, 1)
 	want, abs := ref.ConvForward(refShape(p.norm()), x, w, b, true)
+	dy := convRand(rng, len(want), 1)
+	wantDw, absDw, _, _ := ref.ConvBackwardWeights(refShape(p.norm()), x, dy)
 	forEachISA(t, func(t *testing.T) {
 		defer SetThreads(SetThreads(0))
 		for _, th := range []int{1, 2} {
@@ -324,6 +347,9 @@ func TestWinogradBlocks(t *testing.T) {
 				t.Errorf("threads=%d: %d tile blocks, want more than one per worker", th, c.wino.blocks)
 			}
 			checkClose(t, fmt.Sprintf("threads=%d y", th), y, want, abs, convTol(p, AlgoWinograd, p.C*9))
+			dw := make([]float32, len(w))
+			c.BackwardWeights(x, dy, dw, nil)
+			checkClose(t, fmt.Sprintf("threads=%d dw", th), dw, wantDw, absDw, convTol(p, AlgoWinograd, p.N*p.OutH()*p.OutW()))
 		}
 	})
 }

@@ -41,13 +41,15 @@ type winogradPlan struct {
 	up            []float32
 	zeros         []float32 // K zeros: the bias when there is none
 	workers       []winoWorker
+	bworkers      []winoBwdWorker
+	dyIn, dwOut   []float32 // backward weights: the call's dy and dw
 
-	x, w, bias, y      []float32
-	relu               bool
-	nw, blocks, kparts int
-	curTB              int
-	fused              bool
-	wtFn, fwdFn        func(lo, hi int)
+	x, w, bias, y       []float32
+	relu                bool
+	nw, blocks, kparts  int
+	curTB               int
+	fused               bool
+	wtFn, fwdFn, bwdWFn func(lo, hi int)
 }
 
 func newWinogradPlan(p ConvParams) *winogradPlan {
@@ -66,6 +68,7 @@ func newWinogradPlan(p ConvParams) *winogradPlan {
 	}
 	q.tb = min(max(budget/(144*p.C)/convNR*convNR, convNR), 256)
 	q.wtFn = q.transformWeights
+	q.bwdWFn = q.backwardWeightsWorker
 	q.fwdFn = q.forwardWorker
 	return q
 }
@@ -239,14 +242,26 @@ const winoCB = 16
 // Groups of 8 tiles are gathered into ws.d (lane = tile) and transformed 8
 // lanes wide, winoCB channels per call.
 func (q *winogradPlan) transformInput(ws *winoWorker, v []float32, t0, nt, npan int) {
+	q.transformInputTo(ws, v, t0, nt, npan*2, winoStride(npan*q.p.C*convNR), 0)
+}
+
+// transformInputTo is transformInput for ngroups groups of 8 tiles with ξ
+// stride xs, in one of two layouts: rowLen == 0 gives the forward GEMM's
+// 16-tile panels (group g, channel c at (g/2*C + c)*16 + g%2*8); rowLen > 0
+// gives one row of rowLen tiles per channel (group g, channel c at
+// c*rowLen + g*8), the operand of the weight-gradient products.
+func (q *winogradPlan) transformInputTo(ws *winoWorker, v []float32, t0, nt, ngroups, xs, rowLen int) {
 	p := q.p
-	xs := winoStride(npan * p.C * convNR)
 	per := q.th * q.tw
 	hw := p.H * p.W
 	var org, h0s, w0s, img [8]int
 	var valid, inside [8]bool
 	d := ws.d
-	for g := 0; g < npan*2; g++ {
+	for g := 0; g < ngroups; g++ {
+		base, cs := g/2*p.C*convNR+g%2*8, convNR
+		if rowLen > 0 {
+			base, cs = g*8, rowLen
+		}
 		for l := 0; l < 8; l++ {
 			j := g*8 + l
 			valid[l] = j < nt
@@ -264,7 +279,7 @@ func (q *winogradPlan) transformInput(ws *winoWorker, v []float32, t0, nt, npan 
 			// The whole group is padding: zero its lanes of every ξ.
 			for xi := 0; xi < 36; xi++ {
 				for c := 0; c < p.C; c++ {
-					clear(v[xi*xs+(g/2*p.C+c)*convNR+g%2*8:][:8])
+					clear(v[xi*xs+base+c*cs:][:8])
 				}
 			}
 			continue
@@ -301,7 +316,7 @@ func (q *winogradPlan) transformInput(ws *winoWorker, v []float32, t0, nt, npan 
 					}
 				}
 			}
-			winoInput8(nc, &d[0], &v[(g/2*p.C+c0)*convNR+g%2*8], xs)
+			winoInput8(nc, &d[0], &v[base+c0*cs], xs, cs)
 		}
 	}
 }

@@ -3,12 +3,12 @@
 package kernels
 
 // winoInput8 dispatches to the AVX2 input transform or its generic twin.
-func winoInput8(n int, d, v *float32, xs int) {
+func winoInput8(n int, d, v *float32, xs, cs int) {
 	if active >= AVX2 {
-		winoInput8AVX2(n, d, v, xs)
+		winoInput8AVX2(n, d, v, xs, cs)
 		return
 	}
-	winoInput8Generic(n, d, v, xs)
+	winoInput8Generic(n, d, v, xs, cs)
 }
 
 // winoOutput8 dispatches to the AVX2 output transform or its generic twin.
@@ -21,10 +21,10 @@ func winoOutput8(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s 
 }
 
 // winoInput8AVX2 must match winoInput8Generic. Preconditions: n >= 1; d holds
-// n*288 floats, v reaches (n-1)*16 + 35*xs + 8 floats; needs AVX2 and FMA.
+// n*288 floats, v reaches (n-1)*cs + 35*xs + 8 floats; needs AVX2 and FMA.
 //
 //go:noescape
-func winoInput8AVX2(n int, d, v *float32, xs int)
+func winoInput8AVX2(n int, d, v *float32, xs, cs int)
 
 // winoOutput8AVX2 must match winoOutput8Generic. Preconditions: n >= 1; m
 // reaches (n-1)*ms + 35*xs + 8 floats, bias n floats, o n*128, s 192;
@@ -48,3 +48,22 @@ func winoWeights6(n int, g, up *float32, xs int, t *float32) {
 //
 //go:noescape
 func winoWeights6AVX2(n int, gw, up *float32, xs int, t *float32)
+
+// winoDY8 is the output-gradient transform (generic for now on every ISA).
+func winoDY8(n int, d, z *float32, xs, cs int) { winoDY8Generic(n, d, z, xs, cs) }
+
+// winoNT4x3 dispatches the 4x3 tile of tile-reduced products.
+func winoNT4x3(n int, a *float32, lda int, b *float32, ldb int, out *float32) {
+	if active >= AVX2 {
+		winoNT4x3AVX2(n, a, lda, b, ldb, out)
+		return
+	}
+	winoNTGeneric(n, a, lda, b, ldb, out, 4, 3)
+}
+
+// winoNT4x3AVX2 must match winoNTGeneric with mr = 4, nr = 3: out[j*4+i] =
+// Σ_{t<n} a[i*lda+t]*b[j*ldb+t]. Preconditions: n >= 8 and a multiple of 8;
+// needs AVX2 and FMA.
+//
+//go:noescape
+func winoNT4x3AVX2(n int, a *float32, lda int, b *float32, ldb int, out *float32)

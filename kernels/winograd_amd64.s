@@ -30,12 +30,13 @@ GLOBL winoConst<>(SB), RODATA|NOPTR, $16
 	VFMADD231PS Y14, Y1, Y11   /* v5 += 4*d1 */ ; \
 	VFNMADD231PS Y15, Y3, Y11  /* v5 -= 5*d3 */
 
-// func winoInput8AVX2(n int, d, v *float32, xs int)
+// func winoInput8AVX2(n int, d, v *float32, xs, cs int)
 //
 // Registers: CX = channels left, SI = d of this channel (6x6x8 floats), DI =
 // v of this channel, R8 = xs*4 (bytes between the 36 outputs), R10 = 6*xs*4,
-// AX = column or row pointer into d, R9 = output pointer, DX = loop counter.
-TEXT ·winoInput8AVX2(SB), NOSPLIT, $0-32
+// R12 = cs*4 (bytes between channels in v), AX = column or row pointer into
+// d, R9 = output pointer, DX = loop counter.
+TEXT ·winoInput8AVX2(SB), NOSPLIT, $0-40
 	MOVQ n+0(FP), CX
 	MOVQ d+8(FP), SI
 	MOVQ v+16(FP), DI
@@ -43,6 +44,8 @@ TEXT ·winoInput8AVX2(SB), NOSPLIT, $0-32
 	SHLQ $2, R8                          // R8 = xs*4
 	LEAQ (R8)(R8*2), R10                 // R10 = 3*xs*4
 	SHLQ $1, R10                         // R10 = 6*xs*4
+	MOVQ cs+32(FP), R12
+	SHLQ $2, R12                         // R12 = cs*4
 	VBROADCASTSS winoConst<>+4(SB), Y14  // Y14 = 4
 	VBROADCASTSS winoConst<>+12(SB), Y15 // Y15 = 5
 
@@ -98,7 +101,7 @@ row:
 	JNZ  row
 
 	ADDQ $1152, SI                       // d = next channel (288 floats)
-	ADDQ $64, DI                         // v = next channel (16 floats)
+	ADDQ R12, DI                         // v = next channel (cs floats on)
 	DECQ CX
 	JNZ  chan
 	VZEROUPPER
@@ -336,5 +339,77 @@ wrow:
 	ADDQ $24, DI                             // up = next channel (6 floats)
 	DECQ CX
 	JNZ  wchan
+	VZEROUPPER
+	RET
+
+// HSUM4 sets the 4 floats at off(BX) to the lane sums of a, b, c, d;
+// clobbers Y0, Y1.
+#define HSUM4(a, b, c, d, off) \
+	VHADDPS b, a, Y0                         /* Y0 = a01 a23 b01 b23 | a45 a67 b45 b67 */ ; \
+	VHADDPS d, c, Y1                         /* Y1 = c01 c23 d01 d23 | c45 c67 d45 d67 */ ; \
+	VHADDPS Y1, Y0, Y0                       /* Y0 = a0-3 b0-3 c0-3 d0-3 | a4-7 b4-7 c4-7 d4-7 */ ; \
+	VEXTRACTF128 $1, Y0, X1                  /* X1 = upper half */ ; \
+	VADDPS X1, X0, X0                        /* X0 = Σa Σb Σc Σd */ ; \
+	VMOVUPS X0, off(BX)                      /* out[off/4 : off/4+4] = X0 */
+
+// func winoNT4x3AVX2(n int, a *float32, lda int, b *float32, ldb int, out *float32)
+//
+// Registers: CX = steps of 8 left, SI = &a[0][t], R9 = &a[3][t], R8 = lda*4,
+// DI = &b[0][t], R10 = ldb*4, BX = out; Y0..Y2 = b rows, Y3 = an a row;
+// accumulators Y(4+4j+i) for a row i, b row j.
+TEXT ·winoNT4x3AVX2(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	SHRQ $3, CX                              // CX = n/8
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	SHLQ $2, R8                              // R8 = lda*4
+	LEAQ (SI)(R8*2), R9
+	ADDQ R8, R9                              // R9 = &a[3][0]
+	MOVQ b+24(FP), DI
+	MOVQ ldb+32(FP), R10
+	SHLQ $2, R10                             // R10 = ldb*4
+	MOVQ out+40(FP), BX
+	VXORPS Y4, Y4, Y4                        // s[0][0] = 0
+	VXORPS Y5, Y5, Y5                        // s[1][0] = 0
+	VXORPS Y6, Y6, Y6                        // s[2][0] = 0
+	VXORPS Y7, Y7, Y7                        // s[3][0] = 0
+	VXORPS Y8, Y8, Y8                        // s[0][1] = 0
+	VXORPS Y9, Y9, Y9                        // s[1][1] = 0
+	VXORPS Y10, Y10, Y10                     // s[2][1] = 0
+	VXORPS Y11, Y11, Y11                     // s[3][1] = 0
+	VXORPS Y12, Y12, Y12                     // s[0][2] = 0
+	VXORPS Y13, Y13, Y13                     // s[1][2] = 0
+	VXORPS Y14, Y14, Y14                     // s[2][2] = 0
+	VXORPS Y15, Y15, Y15                     // s[3][2] = 0
+
+ntloop:
+	VMOVUPS (DI), Y0                         // b0 = b[0][t:t+8]
+	VMOVUPS (DI)(R10*1), Y1                  // b1 = b[1][t:t+8]
+	VMOVUPS (DI)(R10*2), Y2                  // b2 = b[2][t:t+8]
+	VMOVUPS (SI), Y3                         // a0 = a[0][t:t+8]
+	VFMADD231PS Y0, Y3, Y4                   // s[0][0] += a0*b0
+	VFMADD231PS Y1, Y3, Y8                   // s[0][1] += a0*b1
+	VFMADD231PS Y2, Y3, Y12                  // s[0][2] += a0*b2
+	VMOVUPS (SI)(R8*1), Y3                   // a1 = a[1][t:t+8]
+	VFMADD231PS Y0, Y3, Y5                   // s[1][0] += a1*b0
+	VFMADD231PS Y1, Y3, Y9                   // s[1][1] += a1*b1
+	VFMADD231PS Y2, Y3, Y13                  // s[1][2] += a1*b2
+	VMOVUPS (SI)(R8*2), Y3                   // a2 = a[2][t:t+8]
+	VFMADD231PS Y0, Y3, Y6                   // s[2][0] += a2*b0
+	VFMADD231PS Y1, Y3, Y10                  // s[2][1] += a2*b1
+	VFMADD231PS Y2, Y3, Y14                  // s[2][2] += a2*b2
+	VMOVUPS (R9), Y3                         // a3 = a[3][t:t+8]
+	VFMADD231PS Y0, Y3, Y7                   // s[3][0] += a3*b0
+	VFMADD231PS Y1, Y3, Y11                  // s[3][1] += a3*b1
+	VFMADD231PS Y2, Y3, Y15                  // s[3][2] += a3*b2
+	ADDQ $32, SI                             // t += 8 in a rows 0-2
+	ADDQ $32, R9                             // t += 8 in a row 3
+	ADDQ $32, DI                             // t += 8 in b rows
+	DECQ CX
+	JNZ  ntloop
+
+	HSUM4(Y4, Y5, Y6, Y7, 0)                 // out[0:4] = Σ s[0..3][0]
+	HSUM4(Y8, Y9, Y10, Y11, 16)              // out[4:8] = Σ s[0..3][1]
+	HSUM4(Y12, Y13, Y14, Y15, 32)            // out[8:12] = Σ s[0..3][2]
 	VZEROUPPER
 	RET

@@ -8,11 +8,11 @@ import "unsafe"
 
 // winoInput8Generic transforms n channels of 8 tiles: for channel i, the 6x6
 // input tile of lane l is d[i*288 + (r*6+c)*8 + l]; it writes V = Bᵀ d B,
-// element ξ of lane l, to v[i*16 + ξ*xs + l]. d is overwritten (it holds Bᵀ d
+// element ξ of lane l, to v[i*cs + ξ*xs + l]. d is overwritten (it holds Bᵀ d
 // afterwards).
-func winoInput8Generic(n int, d, v *float32, xs int) {
+func winoInput8Generic(n int, d, v *float32, xs, cs int) {
 	ds := unsafe.Slice(d, n*288)
-	vs := unsafe.Slice(v, (n-1)*convNR+35*xs+8)
+	vs := unsafe.Slice(v, (n-1)*cs+35*xs+8)
 	for i := 0; i < n; i++ {
 		t := ds[i*288 : i*288+288]
 		for c := 0; c < 6; c++ { // columns: t[·][c] = Bᵀ d[·][c]
@@ -26,7 +26,7 @@ func winoInput8Generic(n int, d, v *float32, xs int) {
 			for l := 0; l < 8; l++ {
 				o := r*48 + l
 				v0, v1, v2, v3, v4, v5 := winoBT(t[o], t[o+8], t[o+16], t[o+24], t[o+32], t[o+40])
-				ov := i*convNR + r*6*xs + l
+				ov := i*cs + r*6*xs + l
 				vs[ov], vs[ov+xs], vs[ov+2*xs], vs[ov+3*xs], vs[ov+4*xs], vs[ov+5*xs] = v0, v1, v2, v3, v4, v5
 			}
 		}

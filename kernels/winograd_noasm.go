@@ -3,7 +3,7 @@
 package kernels
 
 // winoInput8 is the generic input transform (no assembly in this build).
-func winoInput8(n int, d, v *float32, xs int) { winoInput8Generic(n, d, v, xs) }
+func winoInput8(n int, d, v *float32, xs, cs int) { winoInput8Generic(n, d, v, xs, cs) }
 
 // winoOutput8 is the generic output transform (no assembly in this build).
 func winoOutput8(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s *float32) {
@@ -12,3 +12,11 @@ func winoOutput8(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s 
 
 // winoWeights6 is the generic weight transform (no assembly in this build).
 func winoWeights6(n int, g, up *float32, xs int, t *float32) { winoWeights6Generic(n, g, up, xs, t) }
+
+// winoDY8 is the generic output-gradient transform (no assembly in this build).
+func winoDY8(n int, d, z *float32, xs, cs int) { winoDY8Generic(n, d, z, xs, cs) }
+
+// winoNT4x3 is the generic 4x3 tile of tile-reduced products (no assembly).
+func winoNT4x3(n int, a *float32, lda int, b *float32, ldb int, out *float32) {
+	winoNTGeneric(n, a, lda, b, ldb, out, 4, 3)
+}
