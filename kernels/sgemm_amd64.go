@@ -190,3 +190,18 @@ var packT16 = func() func(dst, src *float32, ld, kb8, dw int) {
 	}
 	return nil
 }()
+
+// sgemmPackA6AVX2 is the AVX2 twin of packCols for 6 rows into a 6-wide
+// panel, 8*nblk columns (see sgemm_avx2_amd64.s; it writes 2 floats past
+// dst[48*nblk]): nblk >= 1, ranges in bounds, AVX2.
+//
+//go:noescape
+func sgemmPackA6AVX2(dst, src *float32, ld, nblk int)
+
+// packA6 is the fast packCols loop for 6-row panels, nil without AVX2.
+var packA6 = func() func(dst, src *float32, ld, nblk int) {
+	if hasAVX2 {
+		return sgemmPackA6AVX2
+	}
+	return nil
+}()

@@ -683,3 +683,50 @@ tloop: // for p := 0; p < 8*kb8; p += 8
 	JNZ  tloop
 	VZEROUPPER
 	RET
+
+// func sgemmPackA6AVX2(dst, src *float32, ld, nblk int)
+//
+// sgemmPackA6AVX2 is the AVX2 twin of packCols (sgemm_pack.go) for 6 rows
+// into a 6-wide panel, 8 columns at a time: for i < 6 and p < 8*nblk,
+//   dst[p*6 + i] = src[i*ld + p]
+// Each column is stored as 8 floats, its last two spilling into the next
+// column's slot, which the next store overwrites; the last store spills 2
+// floats past dst[48*nblk], so the caller must own them and fill them later.
+// Preconditions: nblk >= 1; src rows have 8*nblk readable floats; dst has
+// 48*nblk+2 writable floats; AVX2.
+// Registers: SI = &src[p] (row 0), R8 = &src[4*ld+p] (row 4), R9 = ld*4,
+// R10 = 3*ld*4, DI = &dst[p*6], CX = blocks left; Y0..Y5 = rows 0..5,
+// Y6, Y7 = zero rows, Y8..Y15 = the transposed columns.
+TEXT ·sgemmPackA6AVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI   // DI = &dst[0]
+	MOVQ src+8(FP), SI   // SI = &src[0]
+	MOVQ ld+16(FP), R9   // R9 = ld
+	SHLQ $2, R9          // R9 = ld*4 (bytes)
+	LEAQ (R9)(R9*2), R10 // R10 = 3*ld*4
+	MOVQ nblk+24(FP), CX // CX = nblk
+
+aloop: // for p := 0; p < 8*nblk; p += 8
+	LEAQ    (SI)(R9*4), R8 // R8 = &src[4*ld+p]
+	VMOVUPS (SI), Y0       // row 0, columns p..p+7
+	VMOVUPS (SI)(R9*1), Y1 // row 1
+	VMOVUPS (SI)(R9*2), Y2 // row 2
+	VMOVUPS (SI)(R10*1), Y3 // row 3
+	VMOVUPS (R8), Y4       // row 4
+	VMOVUPS (R8)(R9*1), Y5 // row 5
+	VXORPS  Y6, Y6, Y6     // rows 6, 7: padding
+	VXORPS  Y7, Y7, Y7
+	TRANSPOSE8             // Y(8+j) = column p+j of rows 0..5 (and two zeros)
+	VMOVUPS Y8, (DI)       // dst[p*6 : p*6+6] = column p (+2 spilled)
+	VMOVUPS Y9, 24(DI)     // dst[(p+1)*6 :] = column p+1
+	VMOVUPS Y10, 48(DI)    // column p+2
+	VMOVUPS Y11, 72(DI)    // column p+3
+	VMOVUPS Y12, 96(DI)    // column p+4
+	VMOVUPS Y13, 120(DI)   // column p+5
+	VMOVUPS Y14, 144(DI)   // column p+6
+	VMOVUPS Y15, 168(DI)   // column p+7 (spills into column p+8's slot)
+	ADDQ    $32, SI        // SI = &src[p+8]
+	ADDQ    $192, DI       // DI = &dst[(p+8)*6]
+	DECQ    CX
+	JNZ     aloop
+	VZEROUPPER
+	RET

@@ -18,3 +18,6 @@ var packB16 func(dst, src *float32, ldb, kb, panels, ps int)
 
 // packT16 is the fast packCols loop for 16 rows: none here.
 var packT16 func(dst, src *float32, ld, kb8, dw int)
+
+// packA6 is the fast packCols loop for 6-row panels: none here.
+var packA6 func(dst, src *float32, ld, nblk int)

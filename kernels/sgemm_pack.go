@@ -102,6 +102,13 @@ func packCols(d, x []float32, ld, r0, n, p0, kb, w int) {
 		return
 	}
 	if n == 6 && w == 6 {
+		// The assembly handles whole 8-column blocks that leave at least one
+		// column after them (its last store spills two floats into it).
+		if nblk := (kb - 1) / 8; nblk > 0 && packA6 != nil {
+			_ = x[(r0+5)*ld+p0+8*nblk-1] // bounds for the assembly
+			packA6(&d[0], &x[r0*ld+p0], ld, nblk)
+			p0, d, kb = p0+8*nblk, d[48*nblk:], kb-8*nblk
+		}
 		x0 := x[r0*ld+p0 : r0*ld+p0+kb]
 		x1 := x[(r0+1)*ld+p0 : (r0+1)*ld+p0+kb]
 		x2 := x[(r0+2)*ld+p0 : (r0+2)*ld+p0+kb]
