@@ -49,8 +49,22 @@ func winoWeights6(n int, g, up *float32, xs int, t *float32) {
 //go:noescape
 func winoWeights6AVX2(n int, gw, up *float32, xs int, t *float32)
 
-// winoDY8 is the output-gradient transform (generic for now on every ISA).
-func winoDY8(n int, d, z *float32, xs, cs int) { winoDY8Generic(n, d, z, xs, cs) }
+// winoDY8 dispatches the output-gradient transform; t is 192 floats of
+// scratch for the assembly.
+func winoDY8(n int, d, z *float32, xs, cs int, t *float32) {
+	if active >= AVX2 {
+		winoDY8AVX2(n, d, z, xs, cs, t)
+		return
+	}
+	winoDY8Generic(n, d, z, xs, cs)
+}
+
+// winoDY8AVX2 must match winoDY8Generic. Preconditions: n >= 1; d holds
+// n*128 floats, z reaches (n-1)*cs + 35*xs + 8 floats, t 192 floats; needs
+// AVX2 and FMA.
+//
+//go:noescape
+func winoDY8AVX2(n int, d, z *float32, xs, cs int, t *float32)
 
 // winoNT4x3 dispatches the 4x3 tile of tile-reduced products.
 func winoNT4x3(n int, a *float32, lda int, b *float32, ldb int, out *float32) {

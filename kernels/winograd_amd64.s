@@ -413,3 +413,92 @@ ntloop:
 	HSUM4(Y12, Y13, Y14, Y15, 32)            // out[8:12] = Σ s[0..3][2]
 	VZEROUPPER
 	RET
+
+// AT4 computes (Y4..Y9) = A (Y0..Y3), lane-wise, A the 6x4 transpose of Aᵀ;
+// Y14 = 4, Y15 = 8; clobbers Y10, Y11.
+#define AT4 \
+	VADDPS Y2, Y0, Y10                       /* e = d0 + d2 */ ; \
+	VADDPS Y3, Y1, Y11                       /* o = d1 + d3 */ ; \
+	VADDPS Y11, Y10, Y5                      /* z1 = e + o */ ; \
+	VSUBPS Y11, Y10, Y6                      /* z2 = e - o */ ; \
+	VMOVAPS Y0, Y10                          /* e4 = d0 */ ; \
+	VFMADD231PS Y14, Y2, Y10                 /* e4 += 4*d2 */ ; \
+	VADDPS Y1, Y1, Y11                       /* o2 = 2*d1 */ ; \
+	VFMADD231PS Y15, Y3, Y11                 /* o2 += 8*d3 */ ; \
+	VADDPS Y11, Y10, Y7                      /* z3 = e4 + o2 */ ; \
+	VSUBPS Y11, Y10, Y8                      /* z4 = e4 - o2 */ ; \
+	VMOVAPS Y0, Y4                           /* z0 = d0 */ ; \
+	VMOVAPS Y3, Y9                           /* z5 = d3 */
+
+// func winoDY8AVX2(n int, d, z *float32, xs, cs int, t *float32)
+//
+// Registers: CX = channels left, SI = d of this channel (4x4x8 floats), DI =
+// z of this channel, R8 = xs*4, R12 = cs*4, R13 = t (scratch, 6x4x8), AX =
+// column pointer into d or row pointer into t, R11 = pointer into t, R9 =
+// store pointer, DX = loop counter.
+TEXT ·winoDY8AVX2(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ d+8(FP), SI
+	MOVQ z+16(FP), DI
+	MOVQ xs+24(FP), R8
+	SHLQ $2, R8                              // R8 = xs*4
+	MOVQ cs+32(FP), R12
+	SHLQ $2, R12                             // R12 = cs*4
+	MOVQ t+40(FP), R13
+	VBROADCASTSS winoConst<>+4(SB), Y14      // Y14 = 4
+	VBROADCASTSS winoConst<>+8(SB), Y15      // Y15 = 8
+
+dychan:
+	// Columns: t[·][c] = A dY[·][c], c = 0..3.
+	MOVQ SI, AX                              // AX = &dY[0][0]
+	MOVQ R13, R11                            // R11 = &t[0][0]
+	MOVQ $4, DX                              // DX = 4 columns
+dycol:
+	VMOVUPS 0(AX), Y0                        // d0 = dY[0][c]
+	VMOVUPS 128(AX), Y1                      // d1 = dY[1][c]
+	VMOVUPS 256(AX), Y2                      // d2 = dY[2][c]
+	VMOVUPS 384(AX), Y3                      // d3 = dY[3][c]
+	AT4
+	VMOVUPS Y4, 0(R11)                       // t[0][c] = z0
+	VMOVUPS Y5, 128(R11)                     // t[1][c] = z1
+	VMOVUPS Y6, 256(R11)                     // t[2][c] = z2
+	VMOVUPS Y7, 384(R11)                     // t[3][c] = z3
+	VMOVUPS Y8, 512(R11)                     // t[4][c] = z4
+	VMOVUPS Y9, 640(R11)                     // t[5][c] = z5
+	ADDQ $32, AX                             // next column of dY
+	ADDQ $32, R11                            // next column of t
+	DECQ DX
+	JNZ  dycol
+
+	// Rows: Z[r][·] = A t[r][·], r = 0..5, to z[(6r+j)*xs].
+	MOVQ R13, AX                             // AX = &t[0][0]
+	MOVQ DI, R9                              // R9 = &z[0]
+	MOVQ $6, DX                              // DX = 6 rows
+dyrow:
+	VMOVUPS 0(AX), Y0                        // d0 = t[r][0]
+	VMOVUPS 32(AX), Y1                       // d1 = t[r][1]
+	VMOVUPS 64(AX), Y2                       // d2 = t[r][2]
+	VMOVUPS 96(AX), Y3                       // d3 = t[r][3]
+	AT4
+	VMOVUPS Y4, (R9)                         // Z[r][0] = z0
+	ADDQ R8, R9                              // R9 = &z[(6r+1)*xs]
+	VMOVUPS Y5, (R9)                         // Z[r][1] = z1
+	ADDQ R8, R9                              // R9 = &z[(6r+2)*xs]
+	VMOVUPS Y6, (R9)                         // Z[r][2] = z2
+	ADDQ R8, R9                              // R9 = &z[(6r+3)*xs]
+	VMOVUPS Y7, (R9)                         // Z[r][3] = z3
+	ADDQ R8, R9                              // R9 = &z[(6r+4)*xs]
+	VMOVUPS Y8, (R9)                         // Z[r][4] = z4
+	ADDQ R8, R9                              // R9 = &z[(6r+5)*xs]
+	VMOVUPS Y9, (R9)                         // Z[r][5] = z5
+	ADDQ R8, R9                              // R9 = &z[6(r+1)*xs]
+	ADDQ $128, AX                            // next row of t
+	DECQ DX
+	JNZ  dyrow
+
+	ADDQ $512, SI                            // d = next channel (128 floats)
+	ADDQ R12, DI                             // z = next channel (cs floats on)
+	DECQ CX
+	JNZ  dychan
+	VZEROUPPER
+	RET

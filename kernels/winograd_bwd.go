@@ -65,6 +65,7 @@ func (q *winogradPlan) backwardWeightsWorker(lo, hi int) {
 		xsD := winoStride((kr + 3) / 4 * 4 * tb)
 		ws, bs := &q.workers[wk], &q.bworkers[wk]
 		ws.d = growFloats(ws.d, winoCB*288)
+		ws.s = growFloats(ws.s, 192)
 		bs.v = growFloats(bs.v, 36*xsV)
 		bs.dy = growFloats(bs.dy, 36*xsD)
 		bs.z = growFloats(bs.z, 36*kr*p.C)
@@ -165,7 +166,7 @@ func (q *winogradPlan) transformDY(ws *winoWorker, dyt []float32, t0, nt, ngroup
 					}
 				}
 			}
-			winoDY8(nk, &d[0], &dyt[g*8+(kb-k0)*rowLen], xs, rowLen)
+			winoDY8(nk, &d[0], &dyt[g*8+(kb-k0)*rowLen], xs, rowLen, &ws.s[0])
 		}
 	}
 }

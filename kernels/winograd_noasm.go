@@ -14,7 +14,7 @@ func winoOutput8(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s 
 func winoWeights6(n int, g, up *float32, xs int, t *float32) { winoWeights6Generic(n, g, up, xs, t) }
 
 // winoDY8 is the generic output-gradient transform (no assembly in this build).
-func winoDY8(n int, d, z *float32, xs, cs int) { winoDY8Generic(n, d, z, xs, cs) }
+func winoDY8(n int, d, z *float32, xs, cs int, t *float32) { winoDY8Generic(n, d, z, xs, cs) }
 
 // winoNT4x3 is the generic 4x3 tile of tile-reduced products (no assembly).
 func winoNT4x3(n int, a *float32, lda int, b *float32, ldb int, out *float32) {
