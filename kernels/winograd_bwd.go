@@ -15,7 +15,7 @@ import "unsafe"
 
 // winoBwdMinTiles is the number of output tiles (N*ceil(OH/4)*ceil(OW/4))
 // from which Conv.BackwardWeights uses the Winograd weight gradient.
-const winoBwdMinTiles = 256
+const winoBwdMinTiles = 160
 
 // winoBwdWorker is one worker's weight-gradient scratch: the transformed
 // input and output gradient of one tile block, and the running sums Z.
