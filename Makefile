@@ -73,6 +73,12 @@ quality: build
 golden:
 	@for s in $$(git ls-files '*gen*.py' | grep testdata); do echo "/usr/bin/python3 $$s"; /usr/bin/python3 $$s || exit 1; done
 
+## parity: full-size vgg16 and vgg11_bn against PyTorch, random weights made on the spot (~1.5 GB in a temporary folder)
+parity:
+	@d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
+	/usr/bin/python3 vgg16/testdata/gen.py --full "$$d" && \
+	GOCNN_PARITY_DIR="$$d" $(GO) test -count=1 -run '^TestParity' -v ./vgg16/
+
 ## test-arm64: the test suite built for arm64 (pure-Go kernels) run under qemu-user
 ## (apt-get install qemu-user; no binfmt needed)
 test-arm64:

@@ -95,13 +95,22 @@ func New(spec Spec, seed uint64) (*Model, error) {
 		return nil, err
 	}
 	name, bn, _ := ParseArch(spec.Arch)
+	return build(spec, cfgs[name], bn, 4096, seed), nil
+}
+
+// build is New for any layer configuration cfg (channels per 3x3 conv, 0 for
+// a max-pool) and torchvision-head hidden width: the golden tests build
+// tiny networks with torchvision's layout through it. spec must be valid.
+func build(spec Spec, cfg []int, bn bool, hidden int, seed uint64) *Model {
 	algo, _ := kernels.ParseAlgo(spec.algo())
 	g := tensor.NewRNG(seed)
 	features := nn.NewSequential()
 	c := spec.InChannels
-	for _, v := range cfgs[name] {
+	pools := 0
+	for _, v := range cfg {
 		if v == 0 {
 			features.Add(nn.NewMaxPool2d(2, 2))
+			pools++
 			continue
 		}
 		features.Add(nn.NewConv2d(c, v, 3, nn.Conv2dOptions{Padding: 1, Algo: algo}, g))
@@ -117,21 +126,21 @@ func New(spec Spec, seed uint64) (*Model, error) {
 	case HeadTorchvision:
 		m.Net.AddNamed("avgpool", nn.NewAdaptiveAvgPool2d(7, 7))
 		m.Classifier.
-			Add(nn.NewLinear(c*7*7, 4096, true, g)).
+			Add(nn.NewLinear(c*7*7, hidden, true, g)).
 			Add(nn.NewReLU()).
 			Add(nn.NewDropout(spec.Dropout, seed^0xd1)).
-			Add(nn.NewLinear(4096, 4096, true, g)).
+			Add(nn.NewLinear(hidden, hidden, true, g)).
 			Add(nn.NewReLU()).
 			Add(nn.NewDropout(spec.Dropout, seed^0xd2))
-		m.Last = nn.NewLinear(4096, spec.Outputs, true, g)
+		m.Last = nn.NewLinear(hidden, spec.Outputs, true, g)
 	case HeadCompact:
-		f := spec.Size >> 5
+		f := spec.Size >> pools
 		m.Last = nn.NewLinear(c*f*f, spec.Outputs, true, g)
 	}
 	m.Classifier.Add(m.Last)
 	m.Net.AddNamed("flatten", nn.NewFlatten()).AddNamed("classifier", m.Classifier)
 	nn.InitVGG(m.Net, g)
-	return m, nil
+	return m
 }
 
 // Forward returns the logits [N, Outputs] of a batch x [N, C, Size, Size].

@@ -21,7 +21,7 @@ func init() {
 var benchSubs = map[string]func(args []string) int{
 	"conv":  runBenchConv,
 	"gemm":  notBuilt("bench gemm"),
-	"train": notBuilt("bench train"),
+	"train": runBenchTrain,
 }
 
 func runBench(args []string) int {
@@ -131,4 +131,56 @@ func parseConvShape(s string) (kernels.ConvParams, error) {
 		return p, fmt.Errorf("-shape %q: not a valid convolution (sizes >= 1, stride >= 1, pad >= 0, output non-empty)", s)
 	}
 	return p, nil
+}
+
+// ---- bench train (end-to-end VGG images/s; the runner is bench/train.go) ----
+
+func runBenchTrain(args []string) int {
+	fs := flag.NewFlagSet("bench train", flag.ContinueOnError)
+	var c bench.TrainConfig
+	fs.StringVar(&c.Arch, "arch", "", "vgg11..vgg19 with optional _bn (default vgg16; vgg16_bn for the compact head)")
+	fs.IntVar(&c.Size, "size", 224, "input height and width")
+	fs.IntVar(&c.Batch, "batch", 8, "batch size")
+	fs.IntVar(&c.Channels, "channels", 3, "input channels")
+	fs.IntVar(&c.Outputs, "classes", 1, "logits: 1 trains with BCE, more with cross-entropy")
+	fs.StringVar(&c.Head, "head", "", "torchvision or compact (default: compact below 64 px)")
+	fs.StringVar(&c.Pass, "pass", "train", "train (forward, loss, backward, Adam) or fwd (inference)")
+	fs.StringVar(&c.Algo, "algo", "auto", "convolution algorithm: auto, direct, im2col or winograd")
+	fs.IntVar(&c.Threads, "threads", 0, "worker goroutines (0: GOMAXPROCS)")
+	fs.IntVar(&c.Warmup, "warmup", 2, "untimed steps")
+	fs.IntVar(&c.Reps, "reps", 5, "timed steps (median reported)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: gocnn bench train [-arch vgg16] [-size 224] [-batch 8] [-pass train|fwd] [-json]
+
+Bench train times full VGG training steps (forward, BCE or cross-entropy
+loss, backward, Adam) or inference on a fixed random batch and prints
+images/s, nominal GFLOP/s and the peak resident memory, as PyTorch's
+bench_vgg224.py and bench_cifar_vgg.py do. -size 32 -batch 64 runs the
+CIFAR-style compact head with batch norm (vgg16_bn).
+
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if err := kernels.CheckISA(); err != nil {
+		return fail("bench train", err, "unset GOCNN_ISA or pick one of the available ISAs")
+	}
+	r, err := bench.RunTrain(c)
+	if err != nil {
+		return fail("bench train", err, "")
+	}
+	if *asJSON {
+		if err := json.NewEncoder(os.Stdout).Encode(r); err != nil {
+			return fail("bench train", err, "")
+		}
+		return 0
+	}
+	fmt.Println(r)
+	return 0
 }
