@@ -1,0 +1,66 @@
+// This file holds the training flags that gocnn train and gocnn search
+// share, so that a search trial is configured exactly as a train run.
+
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/gocnn/gocnn/vgg16"
+)
+
+// trainFlags binds the shared training flags to a vgg16.Config.
+type trainFlags struct {
+	c     vgg16.Config
+	batch *int
+	seed  *uint64
+}
+
+// addTrainFlags registers the training flags on fs.
+func addTrainFlags(fs *flag.FlagSet) *trainFlags {
+	t := &trainFlags{}
+	c := &t.c
+	fs.StringVar(&c.Data, "data", "", "training image folder (root/<class>/...)")
+	fs.StringVar(&c.Val, "val", "", "validation image folder (default: a stratified split of -data)")
+	fs.StringVar(&c.Arch, "arch", "vgg16", "vgg11, vgg13, vgg16 or vgg19, optionally with _bn")
+	fs.IntVar(&c.Size, "size", 0, "input size in pixels (default: the images' size, at least 32)")
+	fs.StringVar(&c.Head, "head", "auto", "classifier head: auto (compact below 64 px), compact or torchvision")
+	fs.IntVar(&c.Epochs, "epochs", 4, "passes over the training set")
+	t.batch = fs.Int("batch", 0, "batch size (default 64 for the compact head, 8 otherwise)")
+	fs.Float64Var(&c.LR, "lr", 0, "learning rate (default 1e-4 for adam/adamw, 1e-2 for sgd)")
+	fs.StringVar(&c.Optim, "optim", "adam", "optimizer: adam, adamw or sgd")
+	fs.StringVar(&c.Imbalance, "imbalance", "auto", "auto, none, weights, focal, oversample or undersample")
+	fs.StringVar(&c.OnCollapse, "on-collapse", "warn", "when the model collapses: warn, stop, or fix (apply the next remedy)")
+	fs.StringVar(&c.Weights, "weights", "", "pretrained weights to start from (.pth or .safetensors)")
+	fs.BoolVar(&c.FreezeFeatures, "freeze-features", false, "train only the classifier head")
+	fs.StringVar(&c.Out, "out", "", "output folder (default runs/<date-time>)")
+	t.seed = fs.Uint64("seed", 0, "random seed")
+	fs.IntVar(&c.Threads, "threads", 0, "kernel worker goroutines (default GOMAXPROCS)")
+	fs.IntVar(&c.MaxSteps, "max-steps", 0, "stop after this many optimizer steps (0: no limit)")
+	fs.BoolVar(&c.JSON, "json", false, "log JSON lines instead of text")
+	return t
+}
+
+// config returns the configuration once fs is parsed; an explicit -batch 0
+// is an error rather than "the default".
+func (t *trainFlags) config(fs *flag.FlagSet) (vgg16.Config, error) {
+	explicit0 := false
+	fs.Visit(func(f *flag.Flag) {
+		explicit0 = explicit0 || f.Name == "batch" && *t.batch == 0
+	})
+	if explicit0 {
+		return vgg16.Config{}, fmt.Errorf("-batch 0: must be at least 1")
+	}
+	c := t.c
+	c.Batch = *t.batch
+	c.Seed = *t.seed
+	return c, nil
+}
+
+// setFlags returns the names of the flags given on the command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
