@@ -97,6 +97,9 @@ type sgemmKernel struct {
 	micro sgemmMicro
 	// direct, when not nil, replaces micro for a B read in place.
 	direct sgemmMicro
+	// dot, when not nil, computes 8 dot products against each of nj rows
+	// of B (see sgemmDot8AVX2): the transposed-B, m <= 8 case.
+	dot func(n8 int, a, b *float32, ldb, nj int, out *float32)
 	// half, when not nil, is micro for an mr×(nr/2) tile on the first nr/2
 	// columns of the B panel: the last, ragged panel when cols <= nr/2.
 	half sgemmMicro
@@ -178,6 +181,7 @@ type sgemmJob struct {
 	lda, ldb, ldc  int
 	pm, pn         int  // worker grid: pm row bands × pn column bands
 	directB        bool // the kernel reads B in place (NN, few rows of C)
+	dot            bool // dot products against B's rows (NT, m <= 8)
 	cell           func(lo, hi int)
 }
 
@@ -207,8 +211,16 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	j.pm, j.pn = sgemmGrid(w, m, n, kr.mr, kr.nr)
 	// With few rows of C each element of B is used by one or two tiles, so
 	// packing B (a read and a write of all of it) costs more than reading
-	// B's rows in place.
-	j.directB = !transB && m <= sgemmDirectBMaxM
+	// B's rows in place, when they start on cache lines (16-float rows
+	// straddling two lines made it 30% slower than packing).
+	j.directB = !transB && m <= sgemmDirectBMaxM && ldb%16 == 0 &&
+		uintptr(unsafe.Pointer(&b[0]))%64 == 0
+	// C = A·Bᵀ with a few rows (the FC forward pass): dot products stream
+	// each row of B once, in order, with no packing of B at all.
+	j.dot = transB && m <= 8 && k >= 64 && kr.dot != nil
+	if j.dot {
+		j.pm, j.pn = 1, min(w, (n+kr.nr-1)/kr.nr)
+	}
 	if j.pm*j.pn == 1 {
 		j.runCells(0, 1)
 	} else {
@@ -249,7 +261,11 @@ func (j *sgemmJob) runCells(lo, hi int) {
 		r, q := cell/j.pn, cell%j.pn
 		i0, i1 := r*tm/j.pm*kr.mr, min((r+1)*tm/j.pm*kr.mr, j.m)
 		j0, j1 := q*tn/j.pn*kr.nr, min((q+1)*tn/j.pn*kr.nr, j.n)
-		if i0 < i1 && j0 < j1 {
+		switch {
+		case i0 >= i1 || j0 >= j1:
+		case j.dot:
+			j.dotBlock(buf, j0, j1)
+		default:
 			j.block(buf, i0, i1, j0, j1)
 		}
 	}
@@ -305,6 +321,55 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 						micro(kb, ap, bp, ldb, &buf.tile[0], nr, j.alpha, 0)
 						mergeTile(buf.tile, nr, j.c[co:], j.ldc, rows, cols, beta)
 					}
+				}
+			}
+		}
+	}
+}
+
+// sgemmDotKC is the k block of dotBlock: 8 rows of A in 16 KiB of L1.
+const sgemmDotKC = 512
+
+// dotBlock computes columns [j0, j1) of C = alpha*op(A)·Bᵀ + beta*C for
+// m <= 8: per k block, op(A) is packed for kr.dot, which returns 8 dot
+// products per row of B; the kb%8 leftover products are added in Go.
+func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
+	nj := min(len(buf.tile)/8, 16)
+	out := buf.tile[:8*nj]
+	for pc := 0; pc < j.k; pc += sgemmDotKC {
+		kb := min(sgemmDotKC, j.k-pc)
+		n8, t := kb/8, kb%8
+		packDotA(buf.a, j.transA, j.a, j.lda, j.m, pc, kb)
+		tail := buf.a[64*n8 : 64*n8+8*t]
+		beta := j.beta
+		if pc > 0 {
+			beta = 1
+		}
+		for jj := j0; jj < j1; jj += nj {
+			q1 := min(nj, j1-jj)
+			if n8 > 0 {
+				j.kr.dot(n8, &buf.a[0], &j.b[jj*j.ldb+pc], j.ldb, q1, &out[0])
+			} else {
+				clear(out)
+			}
+			for q := 0; q < q1 && t > 0; q++ {
+				brow := j.b[(jj+q)*j.ldb+pc+8*n8 : (jj+q)*j.ldb+pc+kb]
+				for i := 0; i < j.m; i++ {
+					s := out[q*8+i]
+					for p, v := range brow {
+						s += float32(tail[i*t+p] * v)
+					}
+					out[q*8+i] = s
+				}
+			}
+			for i := 0; i < j.m; i++ {
+				ci := j.c[i*j.ldc+jj : i*j.ldc+jj+q1]
+				for q := range ci {
+					v := j.alpha * out[q*8+i]
+					if beta != 0 {
+						v += float32(beta * ci[q])
+					}
+					ci[q] = v
 				}
 			}
 		}

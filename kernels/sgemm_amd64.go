@@ -48,7 +48,7 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
-	half: sgemmMicro6x8AVX2,
+	half: sgemmMicro6x8AVX2, dot: sgemmDot8AVX2,
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
 		sgemmMicro4x16AVX2, sgemmMicro5x16AVX2},
 }
@@ -120,6 +120,7 @@ var avx512Kernel = sgemmKernel{
 		sgemmMicro4x32AVX512, sgemmMicro5x32AVX512, sgemmMicro6x32AVX512, sgemmMicro7x32AVX512,
 		sgemmMicro8x32AVX512, sgemmMicro9x32AVX512, sgemmMicro10x32AVX512, sgemmMicro11x32AVX512,
 		sgemmMicro12x32AVX512, sgemmMicro13x32AVX512},
+	dot: sgemmDot8AVX2, // AVX-512 CPUs have AVX2; the dot path is bandwidth-bound
 }
 
 // sgemmAVX512Preferred says whether Sgemm on an AVX-512 CPU, the ISA not
@@ -205,3 +206,10 @@ var packA6 = func() func(dst, src *float32, ld, nblk int) {
 	}
 	return nil
 }()
+
+// sgemmDot8AVX2 returns, for each of nj rows of B (ldb apart), its 8 dot
+// products with the 8 rows of a packed by packDotA, over 8*n8 columns (see
+// sgemm_avx2_amd64.s): n8, nj >= 1, ranges in bounds, AVX2 and FMA.
+//
+//go:noescape
+func sgemmDot8AVX2(n8 int, a, b *float32, ldb, nj int, out *float32)

@@ -730,3 +730,77 @@ aloop: // for p := 0; p < 8*nblk; p += 8
 	JNZ     aloop
 	VZEROUPPER
 	RET
+
+// func sgemmDot8AVX2(n8 int, a, b *float32, ldb, nj int, out *float32)
+//
+// sgemmDot8AVX2 computes eight dot products against each of nj rows of B,
+// the small-m transposed-B case of Sgemm (C = A·Bᵀ with m <= 8, the FC
+// forward pass) that sgemmJob.dotBlock drives; it has no generic twin there:
+// the generic kernels compute the same sums through packed panels. In Go:
+//   for jj := 0; jj < nj; jj++ {
+//     for i := 0; i < 8; i++ {
+//       s := float32(0) // in 8 lanes, summed at the end
+//       for p := 0; p < 8*n8; p++ { s += a[(p/8*8+i)*8+p%8] * b[jj*ldb+p] }
+//       out[jj*8+i] = s
+//     }
+//   }
+// a is eight rows interleaved by 8-float steps (see packDotA). Each row of B
+// streams once, in order. Preconditions: n8, nj >= 1; a holds 64*n8 floats,
+// each B row 8*n8; out holds 8*nj; AVX2 and FMA.
+// Registers: AX = &a[step*64], BX = &B[jj][step*8], SI = &B[jj][0],
+// R11 = ldb*4, DX = rows of B left, DI = &out[jj*8], CX = steps left,
+// Y0..Y7 = acc[i] (8 lanes of row i's sum), Y8, Y9 = B vectors,
+// Y10..Y15 = reduction temporaries.
+TEXT ·sgemmDot8AVX2(SB), NOSPLIT, $0-48
+	MOVQ b+16(FP), SI    // SI = &B[0][0]
+	MOVQ ldb+24(FP), R11 // R11 = ldb
+	SHLQ $2, R11         // R11 = ldb*4 (bytes)
+	MOVQ nj+32(FP), DX   // DX = nj
+	MOVQ out+40(FP), DI  // DI = &out[0]
+
+drow: // for jj := 0; jj < nj; jj++
+	MOVQ   a+8(FP), AX   // AX = &a[0]
+	MOVQ   SI, BX        // BX = &B[jj][0]
+	MOVQ   n8+0(FP), CX  // CX = n8
+	VXORPS Y0, Y0, Y0    // acc[0..7] = 0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+
+dstep: // for step := 0; step < n8; step++
+	PREFETCHT0  (BX)(R11*2)    // touch B[jj+2][step*8:]: rows are short runs the hardware prefetcher starts late on
+	VMOVUPS     (BX), Y8       // w = B[jj][step*8 : step*8+8]
+	VFMADD231PS (AX), Y8, Y0   // acc[0] += a[step][0] * w
+	VFMADD231PS 32(AX), Y8, Y1 // acc[1] += a[step][1] * w
+	VFMADD231PS 64(AX), Y8, Y2 // acc[2] += a[step][2] * w
+	VFMADD231PS 96(AX), Y8, Y3 // acc[3] += a[step][3] * w
+	VFMADD231PS 128(AX), Y8, Y4 // acc[4] += a[step][4] * w
+	VFMADD231PS 160(AX), Y8, Y5 // acc[5] += a[step][5] * w
+	VFMADD231PS 192(AX), Y8, Y6 // acc[6] += a[step][6] * w
+	VFMADD231PS 224(AX), Y8, Y7 // acc[7] += a[step][7] * w
+	ADDQ        $256, AX       // AX = &a[(step+1)*64]
+	ADDQ        $32, BX        // BX = &B[jj][(step+1)*8]
+	DECQ        CX
+	JNZ         dstep
+
+	// out[jj*8+i] = the sum of acc[i]'s 8 lanes, for i < 8.
+	VHADDPS    Y1, Y0, Y10     // Y10 = pair sums of acc0, acc1 (per 128-bit lane)
+	VHADDPS    Y3, Y2, Y11     // Y11 = pair sums of acc2, acc3
+	VHADDPS    Y5, Y4, Y12     // Y12 = pair sums of acc4, acc5
+	VHADDPS    Y7, Y6, Y13     // Y13 = pair sums of acc6, acc7
+	VHADDPS    Y11, Y10, Y10   // Y10 = [s0 s1 s2 s3] per lane (half sums)
+	VHADDPS    Y13, Y12, Y12   // Y12 = [s4 s5 s6 s7] per lane
+	VPERM2F128 $0x20, Y12, Y10, Y14 // Y14 = low-lane halves of s0..s7
+	VPERM2F128 $0x31, Y12, Y10, Y15 // Y15 = high-lane halves of s0..s7
+	VADDPS     Y15, Y14, Y14   // Y14 = s0..s7
+	VMOVUPS    Y14, (DI)       // out[jj*8 : jj*8+8] = s0..s7
+	ADDQ       $32, DI         // DI = &out[(jj+1)*8]
+	ADDQ       R11, SI         // SI = &B[jj+1][0]
+	DECQ       DX
+	JNZ        drow
+	VZEROUPPER
+	RET

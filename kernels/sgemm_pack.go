@@ -131,3 +131,40 @@ func packCols(d, x []float32, ld, r0, n, p0, kb, w int) {
 		}
 	}
 }
+
+// packDotA packs rows [0, m) × columns [p0, p0+kb) of op(A), m <= 8, for
+// sgemmDot8AVX2: for each 8-column step s < kb/8, the 8 rows' pieces
+// one after another, dst[(s*8+i)*8 + l] = op(A)[i][p0+s*8+l] (rows m..7
+// zero); then the kb%8 leftover columns row by row, dst[64*(kb/8) + i*t + p].
+func packDotA(dst []float32, trans bool, a []float32, lda, m, p0, kb int) {
+	n8, t := kb/8, kb%8
+	for s := 0; s < n8; s++ {
+		for i := 0; i < 8; i++ {
+			d := (*[8]float32)(dst[(s*8+i)*8:])
+			switch {
+			case i >= m:
+				*d = [8]float32{}
+			case !trans:
+				*d = *(*[8]float32)(a[i*lda+p0+s*8:])
+			default:
+				for l := range d {
+					d[l] = a[(p0+s*8+l)*lda+i]
+				}
+			}
+		}
+	}
+	tail := dst[64*n8 : 64*n8+8*t]
+	for i := 0; i < m; i++ {
+		for p := 0; p < t; p++ {
+			tail[i*t+p] = aAt(trans, a, lda, i, p0+8*n8+p)
+		}
+	}
+}
+
+// aAt returns op(A)[i][p].
+func aAt(trans bool, a []float32, lda, i, p int) float32 {
+	if trans {
+		return a[p*lda+i]
+	}
+	return a[i*lda+p]
+}

@@ -195,7 +195,7 @@ func TestSgemmSweep(t *testing.T) {
 func TestSgemmTransposesScalars(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(3, 4))
-		for _, sh := range [][3]int{{19, 37, 29}, {7, 50, 300}, {70, 9, 13}} {
+		for _, sh := range [][3]int{{19, 37, 29}, {7, 50, 300}, {70, 9, 13}, {8, 21, 1100}} {
 			for tr := 0; tr < 4; tr++ {
 				for _, alpha := range scalars {
 					for _, beta := range scalars {
