@@ -1,10 +1,11 @@
 // This file holds Sgemm, the single-precision matrix product every
 // convolution and fully-connected layer reduces to: the exported entry points
 // (argument checks), the cache blocking and packing loops of the
-// GotoBLAS/BLIS scheme, and the split of C into disjoint blocks across
-// workers. The micro-kernels that do the arithmetic live in sgemm_generic.go
-// (pure Go) and sgemm_amd64.s (AVX2+FMA, AVX-512); packing is in
-// sgemm_pack.go.
+// GotoBLAS/BLIS scheme, the split of C into disjoint blocks across workers,
+// and two small-m variants (B read in place; dot products against the rows
+// of a transposed B). The micro-kernels that do the arithmetic live in
+// sgemm_generic.go (pure Go), sgemm_avx2_amd64.s and sgemm_avx512_amd64.s;
+// packing and the packing buffers are in sgemm_pack.go.
 
 package kernels
 
@@ -130,35 +131,6 @@ func (kr *sgemmKernel) blocking() (kc, mc, nc int) {
 func clampRound(x, lo, hi, q int) int {
 	x = min(max(x, lo), hi)
 	return max(x/q*q, q)
-}
-
-// sgemmBuf is one worker's packing space: an mc×kc block of A, a kc×nc block
-// of B and an mr×nr tile for edges, each 64-byte aligned.
-type sgemmBuf struct {
-	a, b, tile []float32
-}
-
-func (kr *sgemmKernel) getBuf() *sgemmBuf {
-	if v := kr.bufs.Get(); v != nil {
-		return v.(*sgemmBuf)
-	}
-	kc, mc, nc := kr.blocking()
-	return &sgemmBuf{
-		a:    alignedFloats(mc * kc),
-		b:    alignedFloats((nc + kr.nr - 1) / kr.nr * panelStride(kc, kr.nr)),
-		tile: alignedFloats(kr.mr * kr.nr),
-	}
-}
-
-// alignedFloats returns a zeroed slice of n float32 starting on a 64-byte
-// boundary.
-func alignedFloats(n int) []float32 {
-	s := make([]float32, n+16)
-	off := 0
-	for off < 16 && uintptr(unsafe.Pointer(&s[off]))%64 != 0 {
-		off++
-	}
-	return s[off : off+n : off+n]
 }
 
 // sgemmParallelMin is the number of multiply-adds below which Sgemm runs in

@@ -1,10 +1,41 @@
-// This file holds the packing routines of Sgemm: they copy a block of op(A)
-// or op(B) into the contiguous, zero-padded micro-panel layout the
-// micro-kernels stream through, so that the kernels read memory in order
-// whatever the transposes and leading dimensions. Sources are read along
-// their rows (sequentially), destinations written in panel order.
+// This file holds the packing routines of Sgemm and the per-worker buffers
+// they fill (pooled, so steady-state calls allocate nothing). Packing copies
+// a block of op(A) or op(B) into the contiguous, zero-padded micro-panel
+// layout the micro-kernels stream through, so that the kernels read memory
+// in order whatever the transposes and leading dimensions.
 
 package kernels
+
+import "unsafe"
+
+// sgemmBuf is one worker's packing space: an mc×kc block of A, a kc×nc block
+// of B and an mr×nr tile for edges, each 64-byte aligned.
+type sgemmBuf struct {
+	a, b, tile []float32
+}
+
+func (kr *sgemmKernel) getBuf() *sgemmBuf {
+	if v := kr.bufs.Get(); v != nil {
+		return v.(*sgemmBuf)
+	}
+	kc, mc, nc := kr.blocking()
+	return &sgemmBuf{
+		a:    alignedFloats(mc * kc),
+		b:    alignedFloats((nc + kr.nr - 1) / kr.nr * panelStride(kc, kr.nr)),
+		tile: alignedFloats(kr.mr * kr.nr),
+	}
+}
+
+// alignedFloats returns a zeroed slice of n float32 starting on a 64-byte
+// boundary.
+func alignedFloats(n int) []float32 {
+	s := make([]float32, n+16)
+	off := 0
+	for off < 16 && uintptr(unsafe.Pointer(&s[off]))%64 != 0 {
+		off++
+	}
+	return s[off : off+n : off+n]
+}
 
 // packA packs rows [i0, i0+mb) × columns [p0, p0+kb) of op(A) into dst as
 // ceil(mb/mr) panels of mr×kb; in panel q, element (i, p) sits at
