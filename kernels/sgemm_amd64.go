@@ -6,8 +6,6 @@
 
 package kernels
 
-import "github.com/klauspost/cpuid/v2"
-
 // sgemmMicro6x16AVX2 is the AVX2+FMA twin of sgemmMicro4x4Generic for a 6×16
 // tile (see sgemm_avx2_amd64.s): kc >= 1, Ap holds 6*kc floats and B
 // (kc-1)*ldb+16, the tile of C is in bounds, and the CPU has AVX2 and FMA.
@@ -124,13 +122,16 @@ var avx512Kernel = sgemmKernel{
 }
 
 // sgemmAVX512Preferred says whether Sgemm on an AVX-512 CPU, the ISA not
-// forced, uses the AVX-512 kernel for large products. Intel server cores
-// execute two 512-bit FMAs per cycle, twice the AVX2 rate, so they do. AMD
-// Zen 4 splits a 512-bit FMA in two 256-bit halves (the same FLOPs as AVX2,
-// ANCHORS.md), and OpenBLAS's AVX-512 kernel measured 3-7% slower than its
-// AVX2 kernel there, so AMD keeps the AVX2 kernel until ours is measured on
-// one (the machine this was written on is a Zen 3 without AVX-512).
-var sgemmAVX512Preferred = cpuid.CPU.VendorID == cpuid.Intel
+// forced, uses the AVX-512 kernel for large products. It is false
+// everywhere for now: the kernel was written on a Zen 3 without AVX-512, so
+// it has been assembled and disassembled but never run, and no measurement
+// says it beats the AVX2 kernel anywhere. On AMD Zen 4 a 512-bit FMA gives
+// the FLOPs of a 256-bit one and OpenBLAS's AVX-512 kernel measured 3-7%
+// slower than its AVX2 kernel (ANCHORS.md); Intel server cores execute two
+// 512-bit FMAs per cycle, where it should win. Once the tests pass and
+// BenchmarkSgemm's impl=avx512 beats impl=avx2 on a CPU family, set it for
+// that family (cpuid.CPU.VendorID, Family, Model).
+var sgemmAVX512Preferred = false
 
 // sgemmKernelFor returns the micro-kernel Sgemm uses for isa on an m×n×k
 // product. AVX512 forced (GOCNN_ISA or SetISA) always gets the AVX-512
