@@ -177,7 +177,7 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	j.kr, j.transA, j.transB, j.m, j.n, j.k = kr, transA, transB, m, n, k
 	j.alpha, j.beta, j.a, j.b, j.c, j.lda, j.ldb, j.ldc = alpha, beta, a, b, c, lda, ldb, ldc
 	w := Threads()
-	if m*n*k < sgemmParallelMin {
+	if int64(m)*int64(n)*int64(k) < sgemmParallelMin {
 		w = 1
 	}
 	j.pm, j.pn = sgemmGrid(w, m, n, kr.mr, kr.nr)
@@ -202,23 +202,22 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	sgemmJobs.Put(j)
 }
 
-// sgemmGrid chooses how w workers split C: pm bands of rows × pn bands of
-// columns (pm*pn <= w), minimising the largest worker's multiply-adds plus
-// its packing (each worker packs its own rows of A and columns of B).
+// sgemmGrid chooses how up to w workers split C: pm bands of rows × pn
+// bands of columns (pm*pn <= w, each band at least one tile), minimising the
+// largest worker's multiply-adds plus its packing (each worker packs its own
+// rows of A and columns of B).
 func sgemmGrid(w, m, n, mr, nr int) (pm, pn int) {
 	tm, tn := (m+mr-1)/mr, (n+nr-1)/nr // tiles along each side
 	best := -1.0
 	pm, pn = 1, 1
-	for p := 1; p <= w; p++ {
-		if w%p != 0 || p > tm || w/p > tn {
-			continue
-		}
-		q := w / p
-		rows := float64((tm+p-1)/p*mr) + 0.5 // largest band, in rows
-		cols := float64((tn+q-1)/q*nr) + 0.5
-		cost := rows*cols + 16*(rows+cols)
-		if best < 0 || cost < best {
-			best, pm, pn = cost, p, q
+	for p := 1; p <= min(w, tm); p++ {
+		for q := 1; q <= min(w/p, tn); q++ {
+			rows := float64((tm+p-1)/p*mr) + 0.5 // largest band, in rows
+			cols := float64((tn+q-1)/q*nr) + 0.5
+			cost := rows*cols + 16*(rows+cols)
+			if best < 0 || cost < best {
+				best, pm, pn = cost, p, q
+			}
 		}
 	}
 	return pm, pn
