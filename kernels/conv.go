@@ -131,7 +131,8 @@ type Conv struct {
 
 	// Backward data of a stride-1 convolution is the forward convolution of
 	// dy with the flipped, transposed kernel and padding Dil*(R-1)-Pad; flip
-	// is that plan (nil when the col2im path is used), wflip its weights.
+	// is that plan (Winograd plans only; nil when the col2im path is used),
+	// wflip its weights.
 	flip    *Conv
 	wflip   []float32
 	noFlip  bool // the plan is itself a flip plan: never build another
@@ -232,7 +233,10 @@ func (c *Conv) BackwardData(dy, w, dx []float32) {
 		convDirectBackwardData(p, dy, w, dx)
 		return
 	}
-	if !c.noFlip && p.StrideH == 1 && p.StrideW == 1 &&
+	// The flipped forward pays off through Winograd; on the im2col path it
+	// would pack K*R*S rows per pixel where col2im packs K (and VGG's first
+	// layer, K*R*S = 576 for 3 outputs, would run 5x slower).
+	if c.algo == AlgoWinograd && !c.noFlip && p.StrideH == 1 && p.StrideW == 1 &&
 		p.PadH <= p.DilH*(p.R-1) && p.PadW <= p.DilW*(p.S-1) {
 		if c.flip == nil {
 			fp := p
