@@ -44,7 +44,7 @@ type Diagnosis struct {
 // recall of zero.
 const (
 	collapseShare  = 0.95
-	collapseMargin = 0.10
+	collapseMargin = 0.05
 )
 
 // DetectCollapse checks in for a collapsing model and explains it.

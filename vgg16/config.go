@@ -46,6 +46,7 @@ type Config struct {
 	MaxSteps       int     // stop after this many optimizer steps (0: no limit); for tests and demos
 	EvalEvery      int     // also check for collapse every N steps in long epochs (0: per epoch only)
 	JSON           bool    // log JSON lines instead of text
+	NoProgress     bool    // no progress bar even on a terminal
 	Log            io.Writer
 }
 

@@ -85,6 +85,7 @@ func Search(ctx context.Context, base Config, trials []Trial, parallel int) ([]T
 		cfg := t.Apply(base)
 		cfg.Out = filepath.Join(base.Out, fmt.Sprintf("trial-%03d", i+1))
 		cfg.Threads = per
+		cfg.NoProgress = cfg.NoProgress || parallel > 1
 		if _, err := cfg.withDefaults(); err != nil {
 			return nil, fmt.Errorf("trial %d (%s): %w", i+1, t, err)
 		}

@@ -88,7 +88,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 		defer kernels.SetThreads(kernels.SetThreads(cfg.Threads))
 	}
 	r := &run{cfg: cfg, log: &logger{w: cfg.Log, json: cfg.JSON}, best: -1, thr: 0.5}
-	r.bar = newProgress(!cfg.JSON && isTerminal(os.Stderr))
+	r.bar = newProgress(!cfg.JSON && !cfg.NoProgress && isTerminal(os.Stderr))
 	if err := r.setup(); err != nil {
 		return nil, err
 	}

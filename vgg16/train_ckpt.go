@@ -35,7 +35,7 @@ type resumeState struct {
 // trainConfigJSON is cfg without the writer, for the checkpoint record.
 func trainConfigJSON(cfg Config) json.RawMessage {
 	c := cfg
-	c.Log = nil
+	c.Log, c.TrainSet, c.ValSet = nil, nil, nil
 	return jsonRaw(c)
 }
 

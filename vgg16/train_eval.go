@@ -55,7 +55,8 @@ func (r *run) predictAll(l *data.Loader) (*evalResult, error) {
 	if r.k == 2 {
 		out.raw = BinaryMetrics(out.scores, out.labels, 0.5)
 		out.thr, _ = BestThreshold(out.scores, out.labels)
-		if math.IsNaN(out.raw.ROCAUC) {
+		if math.IsNaN(out.raw.ROCAUC) || r.cfg.Imbalance == "none" {
+			// -imbalance none is plain training: no threshold tuning either.
 			out.thr = 0.5
 		}
 		out.tuned = BinaryMetrics(out.scores, out.labels, out.thr)
@@ -188,10 +189,15 @@ func (r *run) finish(res *Result) error {
 		res.Best = *ck.Meta.Val
 	}
 	r.log.say("best: epoch %d, validation balanced accuracy %.3f, threshold %.3g -> %s", res.BestEpoch, res.Best.BalancedAccuracy, res.Threshold, best)
+	r.model = ck.Model
+	if ev, err := r.predictAll(r.val); err != nil {
+		r.log.say("warning: plots: %v", err)
+	} else if err := WritePlots(r.cfg.Out, r.records, ev.scores, ev.labels, r.td.classes); err != nil {
+		r.log.say("warning: plots: %v", err)
+	}
 	if r.td.test == nil {
 		return nil
 	}
-	r.model = ck.Model
 	test, err := data.NewLoader(r.td.test, data.LoaderConfig{BatchSize: r.cfg.Batch, Channels: r.td.pre.Channels,
 		Height: r.td.pre.Size, Width: r.td.pre.Size, Transform: r.td.pre.Transform()})
 	if err != nil {

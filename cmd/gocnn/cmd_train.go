@@ -60,6 +60,7 @@ func runTrain(args []string) int {
 	fs.IntVar(&c.Threads, "threads", 0, "kernel worker goroutines (default GOMAXPROCS)")
 	fs.IntVar(&c.MaxSteps, "max-steps", 0, "stop after this many optimizer steps (0: no limit)")
 	fs.BoolVar(&c.JSON, "json", false, "log JSON lines instead of text")
+	findLR := fs.Bool("find-lr", false, "run a learning-rate range test (-max-steps steps, default 100), write lr_find.png and suggest a rate")
 	demo := fs.Bool("demo", false, "train on the embedded imbalanced dataset: plain, then with the defaults")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), trainUsage)
@@ -104,6 +105,12 @@ func runTrain(args []string) int {
 	if c.Data == "" {
 		fs.Usage()
 		return 2
+	}
+	if *findLR {
+		if _, err := vgg16.FindLR(ctx, c); err != nil {
+			return fail("train", err, "")
+		}
+		return 0
 	}
 	if _, err := vgg16.Train(ctx, c); err != nil {
 		return fail("train", err, "gocnn doctor -data DIR checks a dataset for problems")
