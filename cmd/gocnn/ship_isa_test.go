@@ -114,6 +114,9 @@ func TestShipISA(t *testing.T) {
 				require.NoError(t, json.Unmarshal([]byte(r.stdout), &q), r.stdout)
 				assert.Contains(t, shipClasses, q.Label)
 				a.predict = q.Probs
+				// The embedded classifier must answer as gocnn predict does:
+				// same preprocessing, same kernels, same decision.
+				assertClose(t, "embed vs predict", a.predict, a.embed)
 			}
 			got[isa] = a
 		})

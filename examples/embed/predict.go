@@ -1,7 +1,8 @@
 // This file turns checkpoint bytes into a Predictor: it parses the gocnn
 // checkpoint from memory (no file, no temporary directory: the embedded
 // bytes are all there is in a FROM scratch image), rebuilds the model and
-// applies the checkpoint's own preprocessing to each image.
+// classifies images exactly as `gocnn predict` does (vgg16.Predictor's
+// preprocessing and decision rule).
 
 package main
 
@@ -31,13 +32,13 @@ type Prediction struct {
 	Error string    `json:"error,omitempty"`
 }
 
-// Predictor classifies images with one model. Predict is safe for
+// Predictor classifies images with one model, with the preprocessing and
+// decision rule of `gocnn predict` (vgg16.Predictor's). Predict is safe for
 // concurrent use: calls are serialised, because the model owns its
 // activations.
 type Predictor struct {
-	meta  vgg16.Meta
-	model *vgg16.Model
-	tf    data.Transform
+	vp *vgg16.Predictor
+	tf data.Transform
 
 	mu sync.Mutex
 	s  data.Sample
@@ -61,7 +62,18 @@ func NewPredictor(b []byte, name string) (*Predictor, error) {
 	if meta.Format != vgg16.MetaFormat {
 		return nil, fmt.Errorf("%s: format %q, this program reads %q", name, meta.Format, vgg16.MetaFormat)
 	}
-	m, err := vgg16.New(meta.Spec, 0)
+	pp, spec := meta.Preprocess, meta.Spec
+	if err := pp.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if pp.Size != spec.Size || pp.Channels != spec.InChannels {
+		return nil, fmt.Errorf("%s: preprocessing makes %dx%dx%d images, the model takes %dx%dx%d", name, pp.Channels, pp.Size, pp.Size, spec.InChannels, spec.Size, spec.Size)
+	}
+	classes := max(spec.Outputs, 2) // a single logit is a binary model
+	if len(meta.Classes) != classes {
+		return nil, fmt.Errorf("%s: %d class names for a model with %d classes", name, len(meta.Classes), classes)
+	}
+	m, err := vgg16.New(spec, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -80,49 +92,16 @@ func NewPredictor(b []byte, name string) (*Predictor, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	m.SetTrain(false)
-	tf, err := evalTransform(meta)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	th := meta.Threshold
+	if th <= 0 || th >= 1 {
+		th = 0.5 // a checkpoint saved without a tuned threshold
 	}
-	return &Predictor{meta: meta, model: m, tf: tf}, nil
+	vp := &vgg16.Predictor{Path: name, Model: m, Classes: meta.Classes, Preprocess: pp, Threshold: th, Meta: &meta}
+	return &Predictor{vp: vp, tf: vp.Transform()}, nil
 }
 
 // Classes returns the class names in output order.
-func (p *Predictor) Classes() []string { return p.meta.Classes }
-
-// evalTransform is the checkpoint's deterministic preprocessing: channels,
-// shorter side to Resize, center crop to Size-2*Pad, zero border Pad,
-// normalise.
-func evalTransform(meta vgg16.Meta) (data.Transform, error) {
-	pp, spec := meta.Preprocess, meta.Spec
-	crop := pp.Size - 2*pp.Pad
-	switch {
-	case pp.Size != spec.Size:
-		return nil, fmt.Errorf("preprocess size %d but the model takes %d", pp.Size, spec.Size)
-	case pp.Channels != spec.InChannels:
-		return nil, fmt.Errorf("preprocess gives %d channels but the model takes %d", pp.Channels, spec.InChannels)
-	case crop < 1 || pp.Pad < 0:
-		return nil, fmt.Errorf("preprocess pad %d leaves no image at size %d", pp.Pad, pp.Size)
-	case len(pp.Mean) == 0 || len(pp.Mean) != len(pp.Std):
-		return nil, fmt.Errorf("preprocess has %d means and %d stds", len(pp.Mean), len(pp.Std))
-	}
-	for _, s := range pp.Std {
-		if !(s > 0) {
-			return nil, fmt.Errorf("preprocess std %v: must be positive", pp.Std)
-		}
-	}
-	var resize data.Transform
-	if pp.Resize > 0 {
-		resize = data.Resize(pp.Resize)
-	}
-	return data.Compose(
-		data.ToChannels(pp.Channels),
-		resize,
-		data.CenterCrop(crop, crop),
-		data.Pad(pp.Pad, 0),
-		data.Normalize(pp.Mean, pp.Std),
-	), nil
-}
+func (p *Predictor) Classes() []string { return p.vp.Classes }
 
 // Predict decodes an encoded image (PNG, JPEG, GIF, BMP, WebP, TIFF) and
 // classifies it.
@@ -133,65 +112,17 @@ func (p *Predictor) Predict(img []byte) (Prediction, error) {
 		return Prediction{}, fmt.Errorf("decoding image: %w", err)
 	}
 	p.tf.Apply(&p.s)
-	n := p.model.Spec.Size
-	if p.s.C != p.model.Spec.InChannels || p.s.H != n || p.s.W != n {
-		return Prediction{}, fmt.Errorf("preprocessing gave %dx%dx%d, the model takes %dx%dx%d", p.s.C, p.s.H, p.s.W, p.model.Spec.InChannels, n, n)
+	spec := p.vp.Model.Spec
+	if p.s.C != spec.InChannels || p.s.H != spec.Size || p.s.W != spec.Size {
+		return Prediction{}, fmt.Errorf("preprocessing gave %dx%dx%d, the model takes %dx%dx%d", p.s.C, p.s.H, p.s.W, spec.InChannels, spec.Size, spec.Size)
 	}
-	x := tensor.FromSlice(p.s.Pix, 1, p.s.C, n, n)
-	logits := p.model.Forward(x).Data()
-	probs, idx := p.decide(logits)
-	if !finite(probs) {
-		return Prediction{}, fmt.Errorf("the model gave non-finite outputs %v", logits)
-	}
-	return Prediction{Class: p.className(idx), Index: idx, Probs: probs}, nil
-}
-
-// decide turns logits into class probabilities and the chosen class.
-func (p *Predictor) decide(logits []float32) ([]float64, int) {
-	if len(logits) == 1 {
-		q := 1 / (1 + math.Exp(-float64(logits[0])))
-		th := p.meta.Threshold
-		if th <= 0 || th >= 1 {
-			th = 0.5
-		}
-		idx := 0
-		if q >= th {
-			idx = 1
-		}
-		return []float64{1 - q, q}, idx
-	}
-	mx := math.Inf(-1)
-	for _, v := range logits {
-		mx = math.Max(mx, float64(v))
-	}
-	probs := make([]float64, len(logits))
-	var sum float64
-	for i, v := range logits {
-		probs[i] = math.Exp(float64(v) - mx)
-		sum += probs[i]
-	}
-	idx := 0
-	for i := range probs {
-		probs[i] /= sum
-		if probs[i] > probs[idx] {
-			idx = i
+	x := tensor.FromSlice(p.s.Pix, 1, p.s.C, spec.Size, spec.Size)
+	logits := p.vp.Model.Forward(x).Data()
+	probs, idx := p.vp.Decide(logits)
+	for _, v := range probs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Prediction{}, fmt.Errorf("the model gave non-finite outputs %v", logits)
 		}
 	}
-	return probs, idx
-}
-
-func (p *Predictor) className(i int) string {
-	if i < len(p.meta.Classes) {
-		return p.meta.Classes[i]
-	}
-	return fmt.Sprintf("class%d", i)
-}
-
-func finite(v []float64) bool {
-	for _, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return false
-		}
-	}
-	return true
+	return Prediction{Class: p.vp.Classes[idx], Index: idx, Probs: probs}, nil
 }
