@@ -24,17 +24,27 @@ import (
 
 var classes = []string{"circle", "square"}
 
-// writeCheckpoint saves an untrained but valid VGG11 checkpoint (1 channel,
-// 32 px, compact head) and returns its path.
-func writeCheckpoint(t *testing.T, outputs int) string {
+// checkpoints caches one checkpoint per output count: making a VGG11 and
+// writing its 37 MB is most of this package's test time under qemu.
+var checkpoints = map[int][]byte{}
+
+// checkpoint returns an untrained but valid VGG11 checkpoint (1 channel,
+// 32 px, compact head) with the given number of outputs.
+func checkpoint(t *testing.T, outputs int) []byte {
 	t.Helper()
+	if b, ok := checkpoints[outputs]; ok {
+		return b
+	}
 	m, err := vgg16.New(vgg16.Spec{Arch: "vgg11", InChannels: 1, Size: 32, Outputs: outputs, Head: vgg16.HeadCompact}, 7)
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "model.safetensors")
 	meta := vgg16.Meta{Classes: classes, Threshold: 0.5, Preprocess: vgg16.Preprocess{
 		Size: 32, Resize: 32, Channels: 1, Mean: []float32{0.5}, Std: []float32{0.5}}}
 	require.NoError(t, vgg16.SaveCheckpoint(path, m, meta, nil))
-	return path
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	checkpoints[outputs] = b
+	return b
 }
 
 // pngBytes encodes a w×h RGB test pattern (the predictor converts it to one
@@ -54,9 +64,7 @@ func pngBytes(t *testing.T, w, h int) []byte {
 
 func newPredictor(t *testing.T, outputs int) *Predictor {
 	t.Helper()
-	b, err := os.ReadFile(writeCheckpoint(t, outputs))
-	require.NoError(t, err)
-	p, err := NewPredictor(b, "test")
+	p, err := NewPredictor(checkpoint(t, outputs), "test")
 	require.NoError(t, err)
 	return p
 }
@@ -113,8 +121,9 @@ func TestHTTPPredict(t *testing.T) {
 }
 
 func TestStdinLines(t *testing.T) {
-	ck := writeCheckpoint(t, 2)
 	dir := t.TempDir()
+	ck := filepath.Join(dir, "model.safetensors")
+	require.NoError(t, os.WriteFile(ck, checkpoint(t, 2), 0o644))
 	img := filepath.Join(dir, "a.png")
 	require.NoError(t, os.WriteFile(img, pngBytes(t, 32, 32), 0o644))
 	in := strings.NewReader(img + "\n\n" + filepath.Join(dir, "missing.png") + "\n")
