@@ -5,10 +5,15 @@
 //
 //	Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
 //
-// The weight transform U = G g Gᵀ is packed once per call as 36 K×C GEMM
-// operands; the input transform V = Bᵀ d B is written straight into 16-tile
-// panels; the products M[ξ] = U[ξ]·V[ξ] run on convGemm; the output transform
-// adds the bias and applies ReLU.
+// The weight transform U = G g Gᵀ is packed as 36 K×C GEMM operands (once
+// per call and shared when each worker has several tile blocks; otherwise
+// each worker transforms its own rows in L2-sized chunks right before use);
+// the input transform V = Bᵀ d B is written straight into 16-tile panels;
+// the products M[ξ] = U[ξ]·V[ξ] run on convGemm; the output transform adds
+// the bias and applies ReLU. All three transforms run 8 tiles (or 6 output
+// channels) per AVX2 vector, with generic twins (winograd_generic.go). Backward
+// data is this forward on the flipped kernel (Conv.BackwardData); the weight
+// gradient is in winograd_bwd.go.
 //
 // Error bound: the transforms multiply values by up to 8 (Aᵀ) and 5 (Bᵀ) and
 // the weights by fractions like 1/6, so rounding errors are larger than a
