@@ -78,6 +78,8 @@ func packB(dst []float32, trans bool, b []float32, ldb, p0, kb, j0, nb, nr int) 
 	// pieces to the panels.
 	full := nb / nr * nr
 	if full > 0 && nr == 16 && packB16 != nil {
+		_ = b[(p0+kb-1)*ldb+j0+full-1]       // bounds for the assembly
+		_ = dst[(full/16-1)*ps+(kb-1)*16+15] // likewise
 		packB16(&dst[0], &b[p0*ldb+j0], ldb, kb, full/16, ps)
 	} else {
 		for p := 0; p < kb; p++ {
@@ -117,6 +119,7 @@ func packCols(d, x []float32, ld, r0, n, p0, kb, w int) {
 	d = d[:kb*w]
 	if n == w && (w == 16 || w == 32) && kb >= 8 && packT16 != nil {
 		kb8 := kb / 8
+		_ = x[(r0+w-1)*ld+p0+8*kb8-1] // bounds for the assembly
 		for i := 0; i < w; i += 16 {
 			packT16(&d[i], &x[(r0+i)*ld+p0], ld, kb8, w)
 		}
