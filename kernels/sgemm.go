@@ -107,6 +107,8 @@ type sgemmKernel struct {
 	// edge[r], when not nil, is micro for an r×nr tile (the last r < mr rows
 	// of C; Ap is then an r×kc panel).
 	edge []sgemmMicro
+	// pack holds the kernel's assembly packing loops.
+	pack sgemmPackers
 
 	once       sync.Once
 	kc, mc, nc int       // cache blocks: kc (L1), mc rows of A (L2), nc columns of B (L3)
@@ -259,11 +261,11 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 				beta = 1
 			}
 			if !j.directB {
-				packB(buf.b, j.transB, j.b, j.ldb, pc, kb, jc, nb, nr)
+				packB(&kr.pack, buf.b, j.transB, j.b, j.ldb, pc, kb, jc, nb, nr)
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				packA(buf.a, j.transA, j.a, j.lda, ic, mb, pc, kb, mr, kr.edge != nil)
+				packA(&kr.pack, buf.a, j.transA, j.a, j.lda, ic, mb, pc, kb, mr, kr.edge != nil)
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
 					bp, ldb := j.panelB(buf, pc, kb, jc, jr, cols)
@@ -358,7 +360,7 @@ func (j *sgemmJob) panelB(buf *sgemmBuf, pc, kb, jc, jr, cols int) (*float32, in
 	case cols == nr:
 		return &j.b[pc*j.ldb+jc+jr], j.ldb
 	}
-	packB(buf.b, false, j.b, j.ldb, pc, kb, jc+jr, cols, nr)
+	packB(&j.kr.pack, buf.b, false, j.b, j.ldb, pc, kb, jc+jr, cols, nr)
 	return &buf.b[0], nr
 }
 

@@ -47,6 +47,7 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
 	half: sgemmMicro6x8AVX2, dot: sgemmDot8AVX2,
+	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
 		sgemmMicro4x16AVX2, sgemmMicro5x16AVX2},
 }
@@ -118,7 +119,10 @@ var avx512Kernel = sgemmKernel{
 		sgemmMicro4x32AVX512, sgemmMicro5x32AVX512, sgemmMicro6x32AVX512, sgemmMicro7x32AVX512,
 		sgemmMicro8x32AVX512, sgemmMicro9x32AVX512, sgemmMicro10x32AVX512, sgemmMicro11x32AVX512,
 		sgemmMicro12x32AVX512, sgemmMicro13x32AVX512},
-	dot: sgemmDot8AVX2, // AVX-512 CPUs have AVX2; the dot path is bandwidth-bound
+	// AVX-512 CPUs have AVX2: the bandwidth-bound dot path and the transposing
+	// packing loop (16 rows at a time) serve this kernel too.
+	dot:  sgemmDot8AVX2,
+	pack: sgemmPackers{t16: sgemmPackT16AVX2},
 }
 
 // sgemmAVX512Preferred says whether Sgemm on an AVX-512 CPU, the ISA not
@@ -171,27 +175,11 @@ func sgemmKernels() []*sgemmKernel {
 //go:noescape
 func sgemmPackB16AVX2(dst, src *float32, ldb, kb, panels, ps int)
 
-// packB16 is the fast packB loop for 16-wide panels, nil without AVX2.
-var packB16 = func() func(dst, src *float32, ldb, kb, panels, ps int) {
-	if hasAVX2 {
-		return sgemmPackB16AVX2
-	}
-	return nil
-}()
-
 // sgemmPackT16AVX2 is the AVX2 twin of packCols for 16 full rows and 8*kb8
 // columns (see sgemm_avx2_amd64.s): kb8 >= 1, ranges in bounds, AVX2.
 //
 //go:noescape
 func sgemmPackT16AVX2(dst, src *float32, ld, kb8, dw int)
-
-// packT16 is the fast packCols loop for 16 rows, nil without AVX2.
-var packT16 = func() func(dst, src *float32, ld, kb8, dw int) {
-	if hasAVX2 {
-		return sgemmPackT16AVX2
-	}
-	return nil
-}()
 
 // sgemmPackA6AVX2 is the AVX2 twin of packCols for 6 rows into a 6-wide
 // panel, 8*nblk columns (see sgemm_avx2_amd64.s; it writes 2 floats past
@@ -199,14 +187,6 @@ var packT16 = func() func(dst, src *float32, ld, kb8, dw int) {
 //
 //go:noescape
 func sgemmPackA6AVX2(dst, src *float32, ld, nblk int)
-
-// packA6 is the fast packCols loop for 6-row panels, nil without AVX2.
-var packA6 = func() func(dst, src *float32, ld, nblk int) {
-	if hasAVX2 {
-		return sgemmPackA6AVX2
-	}
-	return nil
-}()
 
 // sgemmDot8AVX2 returns, for each of nj rows of B (ldb apart), its 8 dot
 // products with the 8 rows of a packed by packDotA, over 8*n8 columns (see

@@ -12,12 +12,3 @@ func sgemmKernelFor(isa ISA, m, n, k int) *sgemmKernel { return &genericKernel }
 // sgemmKernels lists the micro-kernels this build and CPU can run, for tests
 // and benchmarks.
 func sgemmKernels() []*sgemmKernel { return []*sgemmKernel{&genericKernel} }
-
-// packB16 is the fast packB loop for 16-wide panels: none here.
-var packB16 func(dst, src *float32, ldb, kb, panels, ps int)
-
-// packT16 is the fast packCols loop for 16 rows: none here.
-var packT16 func(dst, src *float32, ld, kb8, dw int)
-
-// packA6 is the fast packCols loop for 6-row panels: none here.
-var packA6 func(dst, src *float32, ld, nblk int)

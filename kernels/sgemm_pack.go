@@ -37,12 +37,20 @@ func alignedFloats(n int) []float32 {
 	return s[off : off+n : off+n]
 }
 
+// sgemmPackers are a kernel's assembly packing loops; a nil field (all of
+// them for the generic kernel, so that it stays pure Go) means the Go loop.
+type sgemmPackers struct {
+	b16 func(dst, src *float32, ldb, kb, panels, ps int) // packB, nr=16, full panels
+	t16 func(dst, src *float32, ld, kb8, dw int)         // packCols, 16 or 32 full rows
+	a6  func(dst, src *float32, ld, nblk int)            // packCols, 6 full rows
+}
+
 // packA packs rows [i0, i0+mb) × columns [p0, p0+kb) of op(A) into dst as
 // ceil(mb/mr) panels of mr×kb; in panel q, element (i, p) sits at
 // dst[q*mr*kb + p*mr + i]. Rows past mb are zero, or, when tight is set, a
 // last panel of r < mr rows is r×kb (element (i, p) at p*r + i), for the
 // kernels' r-row edge twins.
-func packA(dst []float32, trans bool, a []float32, lda, i0, mb, p0, kb, mr int, tight bool) {
+func packA(pk *sgemmPackers, dst []float32, trans bool, a []float32, lda, i0, mb, p0, kb, mr int, tight bool) {
 	for ir := 0; ir < mb; ir += mr {
 		rows := min(mr, mb-ir)
 		w := mr
@@ -55,7 +63,7 @@ func packA(dst []float32, trans bool, a []float32, lda, i0, mb, p0, kb, mr int, 
 			packRows(d, a, lda, p0, kb, i0+ir, rows, w)
 		} else {
 			// op(A)[i][p] = a[i*lda+p]: rows of A are interleaved.
-			packCols(d, a, lda, i0+ir, rows, p0, kb, w)
+			packCols(pk, d, a, lda, i0+ir, rows, p0, kb, w)
 		}
 	}
 }
@@ -64,23 +72,23 @@ func packA(dst []float32, trans bool, a []float32, lda, i0, mb, p0, kb, mr int, 
 // ceil(nb/nr) panels of kb×nr; in panel q, element (p, j) sits at
 // dst[q*ps + p*nr + j] with ps = panelStride(kb, nr). Columns past nb are
 // zero.
-func packB(dst []float32, trans bool, b []float32, ldb, p0, kb, j0, nb, nr int) {
+func packB(pk *sgemmPackers, dst []float32, trans bool, b []float32, ldb, p0, kb, j0, nb, nr int) {
 	ps := panelStride(kb, nr)
 	if trans {
 		// op(B)[p][j] = b[j*ldb+p]: rows of B (columns of op(B)) are interleaved.
 		for jr := 0; jr < nb; jr += nr {
 			q := jr / nr
-			packCols(dst[q*ps:q*ps+nr*kb], b, ldb, j0+jr, min(nr, nb-jr), p0, kb, nr)
+			packCols(pk, dst[q*ps:q*ps+nr*kb], b, ldb, j0+jr, min(nr, nb-jr), p0, kb, nr)
 		}
 		return
 	}
 	// op(B)[p][j] = b[p*ldb+j]: walk each row of B once, dealing nr-wide
 	// pieces to the panels.
 	full := nb / nr * nr
-	if full > 0 && nr == 16 && packB16 != nil {
+	if full > 0 && nr == 16 && pk.b16 != nil {
 		_ = b[(p0+kb-1)*ldb+j0+full-1]       // bounds for the assembly
 		_ = dst[(full/16-1)*ps+(kb-1)*16+15] // likewise
-		packB16(&dst[0], &b[p0*ldb+j0], ldb, kb, full/16, ps)
+		pk.b16(&dst[0], &b[p0*ldb+j0], ldb, kb, full/16, ps)
 	} else {
 		for p := 0; p < kb; p++ {
 			src := b[(p0+p)*ldb+j0 : (p0+p)*ldb+j0+full]
@@ -115,13 +123,13 @@ func packRows(d, x []float32, ld, p0, kb, c0, n, w int) {
 
 // packCols interleaves n rows of x, x[(r0+i)*ld+p0 : ...+kb] for i < n, into
 // d as d[p*w+i], zeroing d[p*w+i] for n <= i < w.
-func packCols(d, x []float32, ld, r0, n, p0, kb, w int) {
+func packCols(pk *sgemmPackers, d, x []float32, ld, r0, n, p0, kb, w int) {
 	d = d[:kb*w]
-	if n == w && (w == 16 || w == 32) && kb >= 8 && packT16 != nil {
+	if n == w && (w == 16 || w == 32) && kb >= 8 && pk.t16 != nil {
 		kb8 := kb / 8
 		_ = x[(r0+w-1)*ld+p0+8*kb8-1] // bounds for the assembly
 		for i := 0; i < w; i += 16 {
-			packT16(&d[i], &x[(r0+i)*ld+p0], ld, kb8, w)
+			pk.t16(&d[i], &x[(r0+i)*ld+p0], ld, kb8, w)
 		}
 		if kb8*8 == kb {
 			return
@@ -138,9 +146,9 @@ func packCols(d, x []float32, ld, r0, n, p0, kb, w int) {
 	if n == 6 && w == 6 {
 		// The assembly handles whole 8-column blocks that leave at least one
 		// column after them (its last store spills two floats into it).
-		if nblk := (kb - 1) / 8; nblk > 0 && packA6 != nil {
+		if nblk := (kb - 1) / 8; nblk > 0 && pk.a6 != nil {
 			_ = x[(r0+5)*ld+p0+8*nblk-1] // bounds for the assembly
-			packA6(&d[0], &x[r0*ld+p0], ld, nblk)
+			pk.a6(&d[0], &x[r0*ld+p0], ld, nblk)
 			p0, d, kb = p0+8*nblk, d[48*nblk:], kb-8*nblk
 		}
 		x0 := x[r0*ld+p0 : r0*ld+p0+kb]

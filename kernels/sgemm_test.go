@@ -233,7 +233,8 @@ func TestSgemmKernelEdges(t *testing.T) {
 // smallBlocked returns a copy of kr with tiny cache blocks, so that modest
 // shapes cross many kc, mc and nc boundaries.
 func smallBlocked(kr *sgemmKernel) *sgemmKernel {
-	s := &sgemmKernel{name: kr.name + "-small", mr: kr.mr, nr: kr.nr, micro: kr.micro, edge: kr.edge, half: kr.half, direct: kr.direct}
+	s := &sgemmKernel{name: kr.name + "-small", mr: kr.mr, nr: kr.nr, micro: kr.micro, edge: kr.edge, half: kr.half, direct: kr.direct,
+		dot: kr.dot, pack: kr.pack}
 	s.once.Do(func() {})
 	s.kc, s.mc, s.nc = 5, 2*kr.mr, 3*kr.nr
 	return s
