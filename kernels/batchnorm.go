@@ -33,7 +33,9 @@ func BatchNormForwardTrain(n, c, hw int, x, gamma, beta, y, mean, invstd []float
 	if n == 0 {
 		return
 	}
-	ParallelFor(c, 1+16384/(n*hw), func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		n, c, hw, eps := j.n[0], j.n[1], j.n[2], j.x0
+		x, gamma, beta, y, mean, invstd := j.a, j.b, j.c, j.d, j.e, j.f
 		m := float64(n * hw)
 		for ch := lo; ch < hi; ch++ {
 			var s float64
@@ -62,6 +64,10 @@ func BatchNormForwardTrain(n, c, hw int, x, gamma, beta, y, mean, invstd []float
 			}
 		}
 	})
+	jb.n = [6]int{n, c, hw}
+	jb.x0 = eps
+	jb.a, jb.b, jb.c, jb.d, jb.e, jb.f = x, gamma, beta, y, mean, invstd
+	jb.parallel(c, 1+16384/(n*hw))
 }
 
 // BatchNormForwardEval normalises x [n,c,hw] with running statistics: y =
@@ -69,7 +75,10 @@ func BatchNormForwardTrain(n, c, hw int, x, gamma, beta, y, mean, invstd []float
 func BatchNormForwardEval(n, c, hw int, x, gamma, beta, runMean, runVar, y []float32, eps float32) {
 	bnCheck("BatchNormForwardEval", n, c, hw, x, gamma, beta, runMean, runVar)
 	checkLen("BatchNormForwardEval", "y", y, n*c*hw)
-	ParallelFor(n*c, 1+16384/hw, func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		c, hw, eps := j.n[1], j.n[2], j.x0
+		x, gamma, beta, runMean, runVar, y := j.a, j.b, j.c, j.d, j.e, j.f
+
 		for pl := lo; pl < hi; pl++ {
 			ch := pl % c
 			is := 1 / math.Sqrt(float64(runVar[ch])+float64(eps))
@@ -81,6 +90,10 @@ func BatchNormForwardEval(n, c, hw int, x, gamma, beta, runMean, runVar, y []flo
 			}
 		}
 	})
+	jb.n = [6]int{n, c, hw}
+	jb.x0 = eps
+	jb.a, jb.b, jb.c, jb.d, jb.e, jb.f = x, gamma, beta, runMean, runVar, y
+	jb.parallel(n*c, 1+16384/hw)
 }
 
 // BatchNormBackward computes, from the training forward's mean and invstd,
@@ -94,7 +107,10 @@ func BatchNormBackward(n, c, hw int, x, dy, gamma, mean, invstd, dx, dgamma, dbe
 	if n == 0 {
 		return
 	}
-	ParallelFor(c, 1+16384/(n*hw), func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		n, c, hw := j.n[0], j.n[1], j.n[2]
+		x, dy, gamma, mean, invstd, dx, dgamma := j.a, j.b, j.c, j.d, j.e, j.f, j.g
+		dbeta := j.h
 		m := float64(n * hw)
 		for ch := lo; ch < hi; ch++ {
 			mu, is := float64(mean[ch]), float64(invstd[ch])
@@ -124,4 +140,7 @@ func BatchNormBackward(n, c, hw int, x, dy, gamma, mean, invstd, dx, dgamma, dbe
 			}
 		}
 	})
+	jb.n = [6]int{n, c, hw}
+	jb.a, jb.b, jb.c, jb.d, jb.e, jb.f, jb.g, jb.h = x, dy, gamma, mean, invstd, dx, dgamma, dbeta
+	jb.parallel(c, 1+16384/(n*hw))
 }

@@ -1,13 +1,16 @@
 // This file holds the direct convolution: the definition as loops over the
 // output, no scratch and no packing. It is the plain-Go baseline (AlgoDirect)
-// and is never chosen by AlgoAuto; the planes are shared out among workers.
+// and is never chosen by AlgoAuto; the planes are shared out among workers
+// (through pooled jobs, so calls allocate nothing).
 
 package kernels
 
 // convDirectForward computes y (see Conv.Forward) one output plane per task.
 func convDirectForward(p ConvParams, x, w, bias, y []float32, relu bool) {
-	oh, ow := p.OutH(), p.OutW()
-	ParallelFor(p.N*p.K, 1, func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		p, x, w, bias, y, relu := j.p, j.a, j.b, j.c, j.d, j.flag
+		oh, ow := p.OutH(), p.OutW()
+
 		for t := lo; t < hi; t++ {
 			n, k := t/p.K, t%p.K
 			out := y[t*oh*ow : (t+1)*oh*ow]
@@ -48,13 +51,17 @@ func convDirectForward(p ConvParams, x, w, bias, y []float32, relu bool) {
 			}
 		}
 	})
+	jb.p, jb.a, jb.b, jb.c, jb.d, jb.flag = p, x, w, bias, y, relu
+	jb.parallel(p.N*p.K, 1)
 }
 
 // convDirectBackwardData computes dx (see Conv.BackwardData) one input plane
 // per task, gathering from every output that read it.
 func convDirectBackwardData(p ConvParams, dy, w, dx []float32) {
-	oh, ow := p.OutH(), p.OutW()
-	ParallelFor(p.N*p.C, 1, func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		p, dy, w, dx := j.p, j.a, j.b, j.c
+		oh, ow := p.OutH(), p.OutW()
+
 		for t := lo; t < hi; t++ {
 			n, c := t/p.C, t%p.C
 			plane := dx[t*p.H*p.W : (t+1)*p.H*p.W]
@@ -84,13 +91,17 @@ func convDirectBackwardData(p ConvParams, dy, w, dx []float32) {
 			}
 		}
 	})
+	jb.p, jb.a, jb.b, jb.c = p, dy, w, dx
+	jb.parallel(p.N*p.C, 1)
 }
 
 // convDirectBackwardWeights accumulates dw (see Conv.BackwardWeights), one
 // output channel k per task.
 func convDirectBackwardWeights(p ConvParams, x, dy, dw []float32) {
-	oh, ow := p.OutH(), p.OutW()
-	ParallelFor(p.K, 1, func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		p, x, dy, dw := j.p, j.a, j.b, j.c
+		oh, ow := p.OutH(), p.OutW()
+
 		for k := lo; k < hi; k++ {
 			for c := 0; c < p.C; c++ {
 				for r := 0; r < p.R; r++ {
@@ -121,4 +132,6 @@ func convDirectBackwardWeights(p ConvParams, x, dy, dw []float32) {
 			}
 		}
 	})
+	jb.p, jb.a, jb.b, jb.c = p, x, dy, dw
+	jb.parallel(p.K, 1)
 }

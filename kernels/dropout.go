@@ -25,7 +25,9 @@ func DropoutForward(x, y []float32, mask []uint8, p float32, seed uint64) {
 	// keep iff hash >= p*2^64; compare the top 32 bits against p*2^32.
 	thr := uint64(float64(p) * (1 << 32))
 	scale := 1 / (1 - p)
-	ParallelFor(len(x), eltGrain, func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		x, y, mask, thr, scale, seed := j.a, j.b, j.mask, uint64(j.n[0]), j.x0, j.seed
+
 		for i := lo; i < hi; i++ {
 			if splitMix64(seed+uint64(i))>>32 >= thr {
 				mask[i], y[i] = 1, x[i]*scale
@@ -34,6 +36,8 @@ func DropoutForward(x, y []float32, mask []uint8, p float32, seed uint64) {
 			}
 		}
 	})
+	jb.a, jb.b, jb.mask, jb.n[0], jb.x0, jb.seed = x, y, mask, int(thr), scale, seed
+	jb.parallel(len(x), eltGrain)
 }
 
 // DropoutBackward sets dx[i] = dy[i]*(1/(1-p)) where mask[i] != 0, else 0, for
@@ -47,7 +51,9 @@ func DropoutBackward(dy []float32, mask []uint8, p float32, dx []float32) {
 		panic(fmt.Sprintf("kernels: DropoutBackward: len(mask) = %d, want at least %d", len(mask), len(dy)))
 	}
 	scale := 1 / (1 - p)
-	ParallelFor(len(dy), eltGrain, func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		dy, mask, scale, dx := j.a, j.mask, j.x0, j.b
+
 		for i := lo; i < hi; i++ {
 			if mask[i] != 0 {
 				dx[i] = dy[i] * scale
@@ -56,6 +62,8 @@ func DropoutBackward(dy []float32, mask []uint8, p float32, dx []float32) {
 			}
 		}
 	})
+	jb.a, jb.mask, jb.x0, jb.b = dy, mask, scale, dx
+	jb.parallel(len(dy), eltGrain)
 }
 
 // splitMix64 is the SplitMix64 output function (Steele et al. 2014).

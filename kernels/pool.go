@@ -22,7 +22,9 @@ func MaxPool2dForward(n, c, h, w, kernel, stride int, x, y []float32, argmax []i
 	if len(argmax) < n*c*oh*ow {
 		panic(fmt.Sprintf("kernels: MaxPool2dForward: len(argmax) = %d, want at least %d", len(argmax), n*c*oh*ow))
 	}
-	ParallelFor(n*c, poolGrain(h*w), func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		w, kernel, stride, oh, ow, h := j.n[0], j.n[1], j.n[2], j.n[3], j.n[4], j.n[5]
+		x, y, argmax := j.a, j.b, j.idx
 		for pl := lo; pl < hi; pl++ {
 			src := x[pl*h*w : (pl+1)*h*w]
 			dst := y[pl*oh*ow : (pl+1)*oh*ow]
@@ -48,6 +50,9 @@ func MaxPool2dForward(n, c, h, w, kernel, stride int, x, y []float32, argmax []i
 			}
 		}
 	})
+	jb.n = [6]int{w, kernel, stride, oh, ow, h}
+	jb.a, jb.b, jb.idx = x, y, argmax
+	jb.parallel(n*c, poolGrain(h*w))
 }
 
 // maxPool2x2Forward is MaxPool2dForward's 2x2/stride-2 case for one plane.
@@ -83,7 +88,9 @@ func MaxPool2dBackward(n, c, h, w, kernel, stride int, dy []float32, argmax []in
 	if len(argmax) < n*c*oh*ow {
 		panic(fmt.Sprintf("kernels: MaxPool2dBackward: len(argmax) = %d, want at least %d", len(argmax), n*c*oh*ow))
 	}
-	ParallelFor(n*c, poolGrain(h*w), func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		h, w, oh, ow := j.n[0], j.n[1], j.n[2], j.n[3]
+		dy, dx, argmax := j.a, j.b, j.idx
 		for pl := lo; pl < hi; pl++ {
 			d := dx[pl*h*w : (pl+1)*h*w]
 			clear(d)
@@ -93,6 +100,9 @@ func MaxPool2dBackward(n, c, h, w, kernel, stride int, dy []float32, argmax []in
 			}
 		}
 	})
+	jb.n = [6]int{h, w, oh, ow}
+	jb.a, jb.b, jb.idx = dy, dx, argmax
+	jb.parallel(n*c, poolGrain(h*w))
 }
 
 func poolCheck(op string, n, c, h, w, kernel, stride int) (oh, ow int) {
@@ -109,7 +119,9 @@ func AdaptiveAvgPool2dForward(n, c, h, w, oh, ow int, x, y []float32) {
 	adaptiveCheck("AdaptiveAvgPool2dForward", n, c, h, w, oh, ow)
 	checkLen("AdaptiveAvgPool2dForward", "x", x, n*c*h*w)
 	checkLen("AdaptiveAvgPool2dForward", "y", y, n*c*oh*ow)
-	ParallelFor(n*c, poolGrain(h*w), func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		h, w, oh, ow := j.n[0], j.n[1], j.n[2], j.n[3]
+		x, y := j.a, j.b
 		for pl := lo; pl < hi; pl++ {
 			src := x[pl*h*w : (pl+1)*h*w]
 			dst := y[pl*oh*ow : (pl+1)*oh*ow]
@@ -132,6 +144,9 @@ func AdaptiveAvgPool2dForward(n, c, h, w, oh, ow int, x, y []float32) {
 			}
 		}
 	})
+	jb.n = [6]int{h, w, oh, ow}
+	jb.a, jb.b = x, y
+	jb.parallel(n*c, poolGrain(h*w))
 }
 
 // AdaptiveAvgPool2dBackward sets dx [n,c,h,w] to the gradient of
@@ -141,7 +156,9 @@ func AdaptiveAvgPool2dBackward(n, c, h, w, oh, ow int, dy, dx []float32) {
 	adaptiveCheck("AdaptiveAvgPool2dBackward", n, c, h, w, oh, ow)
 	checkLen("AdaptiveAvgPool2dBackward", "dy", dy, n*c*oh*ow)
 	checkLen("AdaptiveAvgPool2dBackward", "dx", dx, n*c*h*w)
-	ParallelFor(n*c, poolGrain(h*w), func(lo, hi int) {
+	jb := newElt(func(j *eltJob, lo, hi int) {
+		h, w, oh, ow := j.n[0], j.n[1], j.n[2], j.n[3]
+		dy, dx := j.a, j.b
 		for pl := lo; pl < hi; pl++ {
 			d := dx[pl*h*w : (pl+1)*h*w]
 			g := dy[pl*oh*ow : (pl+1)*oh*ow]
@@ -165,6 +182,9 @@ func AdaptiveAvgPool2dBackward(n, c, h, w, oh, ow int, dy, dx []float32) {
 			}
 		}
 	})
+	jb.n = [6]int{h, w, oh, ow}
+	jb.a, jb.b = dy, dx
+	jb.parallel(n*c, poolGrain(h*w))
 }
 
 func adaptiveCheck(op string, n, c, h, w, oh, ow int) {

@@ -68,33 +68,49 @@ func TestAdaptiveAvgPool2d(t *testing.T) {
 }
 
 func TestRelu(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	for _, n := range []int{0, 1, 7, 100000} {
-		x := convRand(rng, n, 1)
-		y := make([]float32, n)
-		ReluForward(x, y)
-		dy := convRand(rng, n, 1)
-		dx := make([]float32, n)
-		ReluBackward(y, dy, dx)
-		for i := range x {
-			if want := float32(math.Max(float64(x[i]), 0)); y[i] != want {
-				t.Fatalf("n=%d: y[%d] = %g, want %g", n, i, y[i], want)
+	forEachISA(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(5, 6))
+		for _, n := range []int{0, 1, 7, 8, 33, 100003} {
+			x := convRand(rng, n, 1)
+			if n > 5 {
+				x[3] = float32(math.NaN())
+				x[4] = 0
 			}
-			want := dy[i]
-			if x[i] <= 0 {
-				want = 0
+			y := make([]float32, n)
+			ReluForward(x, y)
+			dy := convRand(rng, n, 1)
+			dx := make([]float32, n)
+			ReluBackward(x, dy, dx)
+			for i := range x {
+				want := float32(math.Max(float64(x[i]), 0))
+				if x[i] != x[i] {
+					want = x[i]
+				}
+				if y[i] != want && !(want != want && y[i] != y[i]) {
+					t.Fatalf("n=%d: y[%d] = %g, want %g", n, i, y[i], want)
+				}
+				wantDx := dy[i]
+				if !(x[i] > 0) {
+					wantDx = 0
+				}
+				if dx[i] != wantDx {
+					t.Fatalf("n=%d: dx[%d] = %g, want %g", n, i, dx[i], wantDx)
+				}
 			}
-			if dx[i] != want {
-				t.Fatalf("n=%d: dx[%d] = %g, want %g", n, i, dx[i], want)
+			ReluForward(x, x) // in place
+			for i := range x {
+				if x[i] != y[i] && !(x[i] != x[i] && y[i] != y[i]) {
+					t.Fatalf("in place: x[%d] = %g, want %g", i, x[i], y[i])
+				}
+			}
+			ReluBackward(y, dy, dy) // in place
+			for i := range dy {
+				if dy[i] != dx[i] {
+					t.Fatalf("in place: dy[%d] = %g, want %g", i, dy[i], dx[i])
+				}
 			}
 		}
-		ReluForward(x, x) // in place
-		for i := range x {
-			if x[i] != y[i] {
-				t.Fatalf("in place: x[%d] = %g, want %g", i, x[i], y[i])
-			}
-		}
-	}
+	})
 }
 
 func TestBatchNorm(t *testing.T) {
@@ -230,5 +246,45 @@ func TestDropout(t *testing.T) {
 				t.Fatalf("p=%g: dx[%d] = %g, want %g", p, i, dx[i], y[i])
 			}
 		}
+	}
+}
+
+// TestEltwiseAllocs checks that pooling, ReLU, batch norm, dropout and the
+// direct convolution allocate nothing per call (a training step must not).
+func TestEltwiseAllocs(t *testing.T) {
+	const n, c, h, w = 2, 64, 32, 32 // large enough for several workers
+	x := make([]float32, n*c*h*w)
+	y := make([]float32, len(x))
+	dx := make([]float32, len(x))
+	am := make([]int32, len(x))
+	mask := make([]uint8, len(x))
+	per := make([]float32, c)
+	p := ConvParams{N: 1, C: 2, H: 5, W: 5, K: 4, R: 3, S: 3, PadH: 1, PadW: 1}
+	cv := NewConv(p, AlgoDirect)
+	cw := make([]float32, p.K*p.C*9)
+	cy := make([]float32, p.N*p.K*25)
+	cx := make([]float32, p.N*p.C*25)
+	step := func() {
+		MaxPool2dForward(n, c, h, w, 2, 2, x, y, am)
+		MaxPool2dBackward(n, c, h, w, 2, 2, y, am, dx)
+		AdaptiveAvgPool2dForward(n, c, h, w, 3, 3, x, y)
+		AdaptiveAvgPool2dBackward(n, c, h, w, 3, 3, y, dx)
+		ReluForward(x, y)
+		ReluBackward(y, x, dx)
+		BatchNormForwardTrain(n, c, h*w, x, per, per, y, per, per, 1e-5)
+		BatchNormForwardEval(n, c, h*w, x, per, per, per, per, y, 1e-5)
+		BatchNormBackward(n, c, h*w, x, y, per, per, per, dx, per, per)
+		DropoutForward(x, y, mask, 0.5, 1)
+		DropoutBackward(y, mask, 0.5, dx)
+		cv.Forward(cx, cw, nil, cy, true)
+		cv.BackwardData(cy, cw, cx)
+		cv.BackwardWeights(cx, cy, cw, nil)
+	}
+	step()
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race (sync.Pool drops items)")
+	}
+	if a := testing.AllocsPerRun(10, step); a != 0 {
+		t.Errorf("%v allocations per step, want 0", a)
 	}
 }
