@@ -352,22 +352,33 @@ func TestSgemmInsideParallelFor(t *testing.T) {
 }
 
 // TestSgemmNoAllocs checks that Sgemm allocates nothing in steady state, on
-// one worker and on two.
+// one worker and on two, on the packed, dot-product and in-place-B paths.
 func TestSgemmNoAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
 	}
 	defer SetThreads(SetThreads(1))
 	rng := rand.New(rand.NewPCG(15, 16))
-	m, n, k := 128, 160, 192
-	a, b, c := randFloats(rng, m*k), randFloats(rng, k*n), make([]float32, m*n)
+	cases := []struct {
+		transB  bool
+		m, n, k int
+	}{{true, 128, 160, 192}, {true, 8, 400, 700}, {false, 8, 512, 600}}
 	for _, w := range []int{1, 2} {
 		SetThreads(w)
 		forEachISA(t, func(t *testing.T) {
-			f := func() { Sgemm(false, true, m, n, k, 1, a, k, b, k, 0.5, c, n) }
-			f()
-			if got := testing.AllocsPerRun(20, f); got != 0 {
-				t.Errorf("%d workers: %v allocations per call, want 0", w, got)
+			for _, cs := range cases {
+				m, n, k := cs.m, cs.n, cs.k
+				ldb := n
+				if cs.transB {
+					ldb = k
+				}
+				a, b, c := randFloats(rng, m*k), randFloats(rng, k*n), make([]float32, m*n)
+				f := func() { Sgemm(false, cs.transB, m, n, k, 1, a, k, b, ldb, 0.5, c, n) }
+				f()
+				if got := testing.AllocsPerRun(10, f); got != 0 {
+					t.Errorf("%d workers, transB=%v %dx%dx%d: %v allocations per call, want 0",
+						w, cs.transB, m, n, k, got)
+				}
 			}
 		})
 	}
