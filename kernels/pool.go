@@ -55,14 +55,17 @@ func MaxPool2dForward(n, c, h, w, kernel, stride int, x, y []float32, argmax []i
 	jb.parallel(n*c, poolGrain(h*w))
 }
 
-// maxPool2x2Forward is MaxPool2dForward's 2x2/stride-2 case for one plane.
+// maxPool2x2Forward is MaxPool2dForward's 2x2/stride-2 case for one plane:
+// groups of 8 outputs run on maxPool2x2Row8 (AVX2 where active), the rest
+// here.
 func maxPool2x2Forward(src, dst []float32, am []int32, w, oh, ow int) {
 	for i := 0; i < oh; i++ {
 		r0 := src[2*i*w : 2*i*w+2*ow]
 		r1 := src[(2*i+1)*w : (2*i+1)*w+2*ow]
 		d := dst[i*ow : i*ow+ow]
 		a := am[i*ow : i*ow+ow]
-		for j := range d {
+		j0 := maxPool2x2Row8(r0, r1, d, a, 2*i*w, w)
+		for j := j0; j < len(d); j++ {
 			best, bi := r0[2*j], 2*i*w+2*j
 			if v := r0[2*j+1]; v > best || (v != v && best == best) {
 				best, bi = v, 2*i*w+2*j+1
@@ -76,6 +79,27 @@ func maxPool2x2Forward(src, dst []float32, am []int32, w, oh, ow int) {
 			d[j], a[j] = best, int32(bi)
 		}
 	}
+}
+
+// maxPool2x2Row8Generic is one output row of the 2x2/stride-2 pool for the
+// first len(d)/8*8 outputs: r0, r1 are the two input rows, base the flat
+// index of r0[0]. It returns the number of outputs done.
+func maxPool2x2Row8Generic(r0, r1, d []float32, a []int32, base, w int) int {
+	n := len(d) / 8 * 8
+	for j := 0; j < n; j++ {
+		best, bi := r0[2*j], base+2*j
+		if v := r0[2*j+1]; v > best || (v != v && best == best) {
+			best, bi = v, base+2*j+1
+		}
+		if v := r1[2*j]; v > best || (v != v && best == best) {
+			best, bi = v, base+w+2*j
+		}
+		if v := r1[2*j+1]; v > best || (v != v && best == best) {
+			best, bi = v, base+w+2*j+1
+		}
+		d[j], a[j] = best, int32(bi)
+	}
+	return n
 }
 
 // MaxPool2dBackward sets dx to zero and adds dy[n,c,i,j] at the recorded

@@ -12,16 +12,28 @@ import (
 )
 
 func TestMaxPool2d(t *testing.T) {
+	forEachISA(t, testMaxPool2d)
+}
+
+func testMaxPool2d(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, s := range [][6]int{{1, 1, 2, 2, 2, 2}, {2, 3, 7, 9, 2, 2}, {1, 5, 8, 8, 3, 2}, {3, 2, 5, 6, 2, 1}, {1, 1, 1, 1, 1, 1}} {
+	for _, s := range [][6]int{{1, 1, 2, 2, 2, 2}, {2, 3, 7, 9, 2, 2}, {1, 5, 8, 8, 3, 2}, {3, 2, 5, 6, 2, 1},
+		{1, 1, 1, 1, 1, 1}, {2, 3, 36, 37, 2, 2}, {1, 2, 16, 16, 2, 2}} {
 		n, c, h, w, k, st := s[0], s[1], s[2], s[3], s[4], s[5]
 		x := convRand(rng, n*c*h*w, 1)
+		for i := 0; i < len(x); i += 13 {
+			x[i] = x[(i+1)%len(x)] // ties: the first maximum must win
+		}
+		if len(x) > 40 {
+			x[37] = float32(math.NaN()) // the first NaN must win
+			x[38] = float32(math.NaN())
+		}
 		wantY, wantA := ref.MaxPool2d(n, c, h, w, k, st, x)
 		y := make([]float32, len(wantY))
 		am := make([]int32, len(wantA))
 		MaxPool2dForward(n, c, h, w, k, st, x, y, am)
 		for i := range y {
-			if y[i] != wantY[i] || am[i] != wantA[i] {
+			if (y[i] != wantY[i] && !(y[i] != y[i] && wantY[i] != wantY[i])) || am[i] != wantA[i] {
 				t.Fatalf("%v: y[%d] = %g@%d, want %g@%d", s, i, y[i], am[i], wantY[i], wantA[i])
 			}
 		}

@@ -3,8 +3,11 @@
 
 package ref
 
+import "math"
+
 // MaxPool2d returns y[n,c,i,j] = max over the kernel×kernel window at
-// (i*stride, j*stride) and the flat in-plane index of the first maximum.
+// (i*stride, j*stride) and the flat in-plane index of the first maximum; a
+// NaN beats any number (the first NaN wins), as PyTorch propagates NaN.
 func MaxPool2d(n, c, h, w, kernel, stride int, x []float32) (y []float32, argmax []int32) {
 	oh, ow := (h-kernel)/stride+1, (w-kernel)/stride+1
 	y = make([]float32, n*c*oh*ow)
@@ -17,8 +20,9 @@ func MaxPool2d(n, c, h, w, kernel, stride int, x []float32) (y []float32, argmax
 				for a := 0; a < kernel; a++ {
 					for b := 0; b < kernel; b++ {
 						idx := (i*stride+a)*w + j*stride + b
-						if plane[idx] > best {
-							best, bi = plane[idx], idx
+						v := plane[idx]
+						if v > best || (math.IsNaN(float64(v)) && !math.IsNaN(float64(best))) {
+							best, bi = v, idx
 						}
 					}
 				}
