@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/gocnn/gocnn/kernels/internal/ref"
 )
@@ -251,6 +252,25 @@ func TestSgemmSmallBlocks(t *testing.T) {
 				for _, sh := range [][3]int{{3*s.mc + 1, 4*s.nc - 1, 3*s.kc + 2}, {s.mc, s.nc, s.kc}} {
 					c := newSgemmCase(rng, tr&1 != 0, tr&2 != 0, sh[0], sh[1], sh[2], 1, beta, 2)
 					c.run(t, kernelGemm(s))
+				}
+			}
+		}
+	})
+}
+
+// TestSgemmSmallM checks the small-m paths: B read in place (NN, rows on
+// cache lines, kc capped) and dot products (NT), across their k blocks.
+func TestSgemmSmallM(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(19, 20))
+		for _, m := range []int{1, 6, 8, 13, 16} {
+			for _, k := range []int{127, 129, 300, 1030} {
+				for _, transB := range []bool{false, true} {
+					c := newSgemmCase(rng, false, transB, m, 80, k, -0.5, scalars[k%3], 0)
+					if uintptr(unsafe.Pointer(&c.b[0]))%64 != 0 {
+						t.Log("B not 64-byte aligned: the in-place path is not exercised")
+					}
+					c.run(t, Sgemm)
 				}
 			}
 		}
