@@ -128,8 +128,18 @@ func (q *im2colPlan) packCols(dst, xn []float32, j0, ncur int) {
 				for t := jj; t < jj+a; t++ {
 					d[t>>4*ps+t&15] = 0
 				}
-				for t, w := jj+a, wi+a*p.StrideW; t < jj+b; t, w = t+1, w+p.StrideW {
-					d[t>>4*ps+t&15] = row[w]
+				if p.StrideW == 1 {
+					// Contiguous input: copy up to the next panel boundary.
+					for t, w := jj+a, wi+a; t < jj+b; {
+						e := min(jj+b, t|15+1)
+						copy(d[t>>4*ps+t&15:][:e-t], row[w:w+e-t])
+						w += e - t
+						t = e
+					}
+				} else {
+					for t, w := jj+a, wi+a*p.StrideW; t < jj+b; t, w = t+1, w+p.StrideW {
+						d[t>>4*ps+t&15] = row[w]
+					}
 				}
 				for t := jj + b; t < jj+run; t++ {
 					d[t>>4*ps+t&15] = 0
