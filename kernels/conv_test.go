@@ -69,6 +69,27 @@ func checkClose(t *testing.T, what string, got []float32, want, abs []float64, t
 	}
 }
 
+// convScale returns the error scale of each output for algo: Σ|w*x| of that
+// output for the direct paths; for Winograd the largest such sum in the
+// tensor, because its transforms mix each output with its tile neighbours
+// (an output whose taps mostly hit padding still carries the rounding of
+// the tile's other inputs), so its error is bounded relative to the tensor's
+// scale (issue 4's max-abs normalisation), not per element.
+func convScale(algo Algo, abs []float64) []float64 {
+	if algo != AlgoWinograd {
+		return abs
+	}
+	m := 0.0
+	for _, v := range abs {
+		m = max(m, v)
+	}
+	out := make([]float64, len(abs))
+	for i := range out {
+		out[i] = m
+	}
+	return out
+}
+
 // convTol returns the per-element relative tolerance for algo and shape:
 // float32 rounding grows with the reduction length; Winograd's transforms
 // amplify it (see winograd.go).
@@ -117,7 +138,7 @@ func testConvShape(t *testing.T, p ConvParams, algo Algo, relu bool, seed uint64
 	c.Forward(x, w, b, y[:len(y)-guard], relu)
 	want, abs := ref.ConvForward(refShape(p), x, w, b, relu)
 	red := p.C * p.R * p.S
-	checkClose(t, "y", y, want, abs, convTol(p, c.Algo(), red))
+	checkClose(t, "y", y, want, convScale(c.Algo(), abs), convTol(p, c.Algo(), red))
 	for i := len(y) - guard; i < len(y); i++ {
 		if !math.IsNaN(float64(y[i])) {
 			t.Fatalf("Forward wrote past y: y[%d] = %g", i, y[i])
@@ -133,7 +154,7 @@ func testConvShape(t *testing.T, p ConvParams, algo Algo, relu bool, seed uint64
 	}
 	c.BackwardData(dy, w, dx)
 	wantDx, absDx := ref.ConvBackwardData(refShape(p), dy, w)
-	checkClose(t, "dx", dx, wantDx, absDx, convTol(p, c.Algo(), p.K*p.R*p.S))
+	checkClose(t, "dx", dx, wantDx, convScale(c.Algo(), absDx), convTol(p, c.Algo(), p.K*p.R*p.S))
 
 	dw := convRand(rng, p.K*p.C*p.R*p.S, 1)
 	db := convRand(rng, p.K, 1)
@@ -153,7 +174,7 @@ func testConvShape(t *testing.T, p ConvParams, algo Algo, relu bool, seed uint64
 	if dwAlgo == AlgoWinograd && c.wino.tiles < winoBwdMinTiles {
 		dwAlgo = AlgoIm2col
 	}
-	checkClose(t, "dw", dw, wantDw, absDw, convTol(p, dwAlgo, red))
+	checkClose(t, "dw", dw, wantDw, convScale(dwAlgo, absDw), convTol(p, dwAlgo, red))
 	checkClose(t, "db", db, wantDb, absDb, convTol(p, AlgoIm2col, red))
 
 	for i := range x {
@@ -349,10 +370,10 @@ func TestWinogradBlocks(t *testing.T) {
 			if c.wino.blocks <= th {
 				t.Errorf("threads=%d: %d tile blocks, want more than one per worker", th, c.wino.blocks)
 			}
-			checkClose(t, fmt.Sprintf("threads=%d y", th), y, want, abs, convTol(p, AlgoWinograd, p.C*9))
+			checkClose(t, fmt.Sprintf("threads=%d y", th), y, want, convScale(AlgoWinograd, abs), convTol(p, AlgoWinograd, p.C*9))
 			dw := make([]float32, len(w))
 			c.BackwardWeights(x, dy, dw, nil)
-			checkClose(t, fmt.Sprintf("threads=%d dw", th), dw, wantDw, absDw, convTol(p, AlgoWinograd, p.N*p.OutH()*p.OutW()))
+			checkClose(t, fmt.Sprintf("threads=%d dw", th), dw, wantDw, convScale(AlgoWinograd, absDw), convTol(p, AlgoWinograd, p.N*p.OutH()*p.OutW()))
 		}
 	})
 }
@@ -377,7 +398,7 @@ func FuzzConvForward(f *testing.F) {
 			cv := NewConv(p, algo)
 			y := make([]float32, len(want))
 			cv.Forward(x, wt, nil, y, false)
-			checkClose(t, fmt.Sprintf("%v %v y", p, cv.Algo()), y, want, abs, convTol(p, cv.Algo(), p.C*p.R*p.S))
+			checkClose(t, fmt.Sprintf("%v %v y", p, cv.Algo()), y, want, convScale(cv.Algo(), abs), convTol(p, cv.Algo(), p.C*p.R*p.S))
 		}
 	})
 }
