@@ -148,7 +148,8 @@ type Conv struct {
 //
 // AlgoAuto times the candidates that apply (im2col and, for 3x3 stride-1
 // shapes, Winograd, whose error bound is documented in winograd.go) on a
-// forward pass of one image of synthetic data (best of two, after a warm-up)
+// forward pass of one image of synthetic data (best of three after a
+// warm-up, in process CPU time so that other processes' load matters less)
 // the first time it meets a shape at a given worker count and ISA, and
 // caches the winner for the life of the process, like cuDNN's benchmark
 // mode; shapes under 20 MFLOP per image skip the timing and use im2col, and
