@@ -7,8 +7,11 @@ package bench
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -65,15 +68,19 @@ type TrainResult struct {
 	// RSSAfterBuildMiB the peak before the first step.
 	MaxRSSMiB        float64 `json:"maxrss_mib"`
 	RSSAfterBuildMiB float64 `json:"rss_after_build_mib"`
+	// OthersCPU is the largest fraction of the machine's CPU time that other
+	// processes used during a timed step (from /proc/stat; -1 where it
+	// cannot be read): above ~0.1 the figures are contended.
+	OthersCPU float64 `json:"others_cpu_max"`
 	// AllocsPerStep and BytesPerStep are Go heap allocations per timed step.
 	AllocsPerStep float64 `json:"allocs_per_step"`
 	BytesPerStep  float64 `json:"bytes_per_step"`
 }
 
 func (r TrainResult) String() string {
-	return fmt.Sprintf("%s %s %dx%dx%d batch %d %s: %.3f s/step (min %.3f, max %.3f), %.2f img/s, %.1f GFLOP/s (%.1f GFLOP/step), max RSS %.0f MiB (%.0f after build), %.0f allocs/step (%.1f MiB)",
+	return fmt.Sprintf("%s %s %dx%dx%d batch %d %s: %.3f s/step (min %.3f, max %.3f), %.2f img/s, %.1f GFLOP/s (%.1f GFLOP/step), max RSS %.0f MiB (%.0f after build), %.0f allocs/step (%.1f MiB), others' CPU up to %.2f",
 		r.Arch, r.Head, r.Channels, r.Size, r.Size, r.Batch, r.Pass, r.MedianS, r.MinS, r.MaxS, r.ImagesPerSec,
-		r.GFLOPS, r.GFLOP, r.MaxRSSMiB, r.RSSAfterBuildMiB, r.AllocsPerStep, r.BytesPerStep/(1<<20))
+		r.GFLOPS, r.GFLOP, r.MaxRSSMiB, r.RSSAfterBuildMiB, r.AllocsPerStep, r.BytesPerStep/(1<<20), r.OthersCPU)
 }
 
 // MaxRSSMiB returns this process's peak resident set size in MiB, from
@@ -186,16 +193,26 @@ func RunTrain(cfg TrainConfig) (TrainResult, error) {
 		step()
 	}
 	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
+	var mallocs, bytes uint64
 	ts := make([]float64, cfg.Reps)
 	for i := range ts {
+		b0, o0 := machineBusy(), ownCPU()
+		runtime.ReadMemStats(&before)
 		t0 := time.Now()
 		step()
 		ts[i] = time.Since(t0).Seconds()
+		runtime.ReadMemStats(&after)
+		mallocs += after.Mallocs - before.Mallocs
+		bytes += after.TotalAlloc - before.TotalAlloc
+		if b0 < 0 {
+			res.OthersCPU = -1
+			continue
+		}
+		others := max(0, (machineBusy()-b0)-(ownCPU()-o0)) / (ts[i] * float64(runtime.NumCPU()))
+		res.OthersCPU = max(res.OthersCPU, others)
 	}
-	runtime.ReadMemStats(&after)
-	res.AllocsPerStep = float64(after.Mallocs-before.Mallocs) / float64(cfg.Reps)
-	res.BytesPerStep = float64(after.TotalAlloc-before.TotalAlloc) / float64(cfg.Reps)
+	res.AllocsPerStep = float64(mallocs) / float64(cfg.Reps)
+	res.BytesPerStep = float64(bytes) / float64(cfg.Reps)
 	slices.Sort(ts)
 	res.MinS, res.MaxS = ts[0], ts[len(ts)-1]
 	res.MedianS = ts[len(ts)/2]
@@ -236,4 +253,41 @@ func StepFLOPs(m *vgg16.Model, n int, train bool) float64 {
 		return fwd
 	}
 	return 3*fwd - first
+}
+
+// machineBusy returns the CPU seconds all processes have used, from
+// /proc/stat's first line (user..steal minus idle and iowait, in USER_HZ
+// ticks of 1/100 s), or -1 where /proc/stat cannot be read. The same
+// accounting as the PyTorch harness (reference/common.py).
+func machineBusy() float64 {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return -1
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return -1
+	}
+	var sum, idle float64
+	for i := 1; i <= 8; i++ {
+		v, err := strconv.ParseFloat(f[i], 64)
+		if err != nil {
+			return -1
+		}
+		sum += v
+		if i == 4 || i == 5 {
+			idle += v
+		}
+	}
+	return (sum - idle) / 100
+}
+
+// ownCPU returns this process's user and system CPU seconds.
+func ownCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
