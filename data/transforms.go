@@ -60,9 +60,10 @@ func CenterCrop(h, w int) Transform {
 		if s.H == h && s.W == w {
 			return
 		}
-		// torchvision: top = round((H - h) / 2), left = round((W - w) / 2).
-		top := int(math.Round(float64(s.H-h) / 2))
-		left := int(math.Round(float64(s.W-w) / 2))
+		// torchvision: top = round((H - h) / 2), left = round((W - w) / 2),
+		// with Python's round: half to even.
+		top := int(math.RoundToEven(float64(s.H-h) / 2))
+		left := int(math.RoundToEven(float64(s.W-w) / 2))
 		cropPad(s, top, left, h, w, 0)
 	})
 }
