@@ -16,9 +16,7 @@ import (
 // Training the head on cached features is the same computation as training
 // it behind a frozen backbone in evaluation mode.
 func TestFeatureCacheTrainsHeadLikeFrozenModel(t *testing.T) {
-	if testing.Short() {
-		t.Skip("48 forward passes of vgg11_bn (20 s under -race)")
-	}
+	skipSlow(t, "48 forward passes of vgg11_bn (20 s under -race)")
 	spec := Spec{Arch: "vgg11_bn", InChannels: 1, Size: 32, Outputs: 1, Head: HeadCompact, Algo: "im2col"}
 	const n, batch, epochs = 12, 4, 2
 	g := tensor.NewRNG(3)

@@ -41,9 +41,7 @@ func TestSuggestLR(t *testing.T) {
 }
 
 func TestFindLR(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains a VGG11")
-	}
+	skipSlow(t, "trains a VGG11")
 	cfg := quiet(t, Config{TrainSet: synthetic(48, 16, 1), ValSet: synthetic(16, 4, 2),
 		Arch: "vgg11", Batch: 8, MaxSteps: 8})
 	f, err := FindLR(context.Background(), cfg)

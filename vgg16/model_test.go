@@ -14,9 +14,7 @@ import (
 // torchvision's vgg16 state_dict: 13 convs at these feature indices, then
 // classifier.0/3/6.
 func TestTorchvisionKeys(t *testing.T) {
-	if testing.Short() {
-		t.Skip("allocates and initialises 138M parameters")
-	}
+	skipSlow(t, "allocates and initialises 138M parameters")
 	m, err := New(Spec{Arch: "vgg16", InChannels: 3, Size: 224, Outputs: 1000, Head: HeadTorchvision}, 1)
 	require.NoError(t, err)
 	var names []string

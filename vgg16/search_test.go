@@ -134,9 +134,7 @@ func TestTrainCommand(t *testing.T) {
 }
 
 func TestSearchEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains two VGG11s")
-	}
+	skipSlow(t, "trains two VGG11s")
 	trials, err := ParseGrid("imbalance=weights,oversample")
 	require.NoError(t, err)
 	log := &bytes.Buffer{}

@@ -55,9 +55,7 @@ func quiet(t *testing.T, cfg Config) Config {
 }
 
 func TestTrainPlainCollapsesAndDetectorFires(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains a VGG11")
-	}
+	skipSlow(t, "trains a VGG11")
 	cfg := quiet(t, Config{TrainSet: synthetic(400, 8, 1), ValSet: synthetic(200, 20, 2),
 		Arch: "vgg11", Epochs: 1, Batch: 32, Imbalance: "none"})
 	res, err := Train(context.Background(), cfg)
@@ -77,9 +75,7 @@ func TestTrainPlainCollapsesAndDetectorFires(t *testing.T) {
 }
 
 func TestTrainAutoLearnsMinority(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains a VGG11")
-	}
+	skipSlow(t, "trains a VGG11")
 	cfg := quiet(t, Config{TrainSet: synthetic(240, 12, 1), ValSet: synthetic(100, 20, 2),
 		Arch: "vgg11_bn", Epochs: 2, Batch: 16, LR: 1e-3})
 	res, err := Train(context.Background(), cfg)
@@ -96,9 +92,7 @@ func TestTrainAutoLearnsMinority(t *testing.T) {
 }
 
 func TestTrainResumeMatchesUninterrupted(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains a VGG11 three times")
-	}
+	skipSlow(t, "trains a VGG11 three times")
 	base := Config{TrainSet: synthetic(120, 12, 3), ValSet: synthetic(40, 8, 4), Arch: "vgg11_bn", Batch: 16, LR: 1e-3}
 	full := quiet(t, base)
 	full.Epochs = 2
@@ -182,9 +176,7 @@ func TestTrainBadInput(t *testing.T) {
 }
 
 func TestTrainSkipsUnreadableImages(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains a VGG11")
-	}
+	skipSlow(t, "trains a VGG11")
 	dir := t.TempDir()
 	for i := 0; i < 6; i++ {
 		writeTrainPNG(t, filepath.Join(dir, "a", string(rune('a'+i))+".png"), uint8(10*i))
