@@ -2,7 +2,10 @@
 // channel over N and H×W): training forward with batch statistics, eval
 // forward with running statistics, and the backward. Running-statistic
 // updates (momentum, unbiased variance) are the nn layer's job. Channels are
-// shared out among workers; sums run in float64 in a fixed order.
+// shared out among workers. Each plane's sums run in 8 (or 4) float32
+// chains (independent, so they pipeline; a chain adds at most hw/4 terms),
+// combined in float64 across lanes and planes in a fixed order; the variance
+// is the mean squared deviation from the mean (two passes), not E[x²]-E[x]².
 
 package kernels
 
@@ -40,17 +43,12 @@ func BatchNormForwardTrain(n, c, hw int, x, gamma, beta, y, mean, invstd []float
 		for ch := lo; ch < hi; ch++ {
 			var s float64
 			for i := 0; i < n; i++ {
-				for _, v := range x[(i*c+ch)*hw : (i*c+ch+1)*hw] {
-					s += float64(v)
-				}
+				s += bnSum(x[(i*c+ch)*hw : (i*c+ch+1)*hw])
 			}
 			mu := s / m
 			var ss float64
 			for i := 0; i < n; i++ {
-				for _, v := range x[(i*c+ch)*hw : (i*c+ch+1)*hw] {
-					d := float64(v) - mu
-					ss += d * d
-				}
+				ss += bnSqDev(x[(i*c+ch)*hw:(i*c+ch+1)*hw], float32(mu))
 			}
 			is := 1 / math.Sqrt(ss/m+float64(eps))
 			mean[ch], invstd[ch] = float32(mu), float32(is)
@@ -116,12 +114,9 @@ func BatchNormBackward(n, c, hw int, x, dy, gamma, mean, invstd, dx, dgamma, dbe
 			mu, is := float64(mean[ch]), float64(invstd[ch])
 			var sdy, sdyx float64
 			for i := 0; i < n; i++ {
-				xs, gs := x[(i*c+ch)*hw:(i*c+ch+1)*hw], dy[(i*c+ch)*hw:(i*c+ch+1)*hw]
-				for j, v := range xs {
-					g := float64(gs[j])
-					sdy += g
-					sdyx += g * (float64(v) - mu)
-				}
+				a, b := bnDot(dy[(i*c+ch)*hw:(i*c+ch+1)*hw], x[(i*c+ch)*hw:(i*c+ch+1)*hw], float32(mu))
+				sdy += a
+				sdyx += b
 			}
 			sdyx *= is // Σ dy*xhat
 			dbeta[ch] += float32(sdy)
@@ -143,4 +138,63 @@ func BatchNormBackward(n, c, hw int, x, dy, gamma, mean, invstd, dx, dgamma, dbe
 	jb.n = [6]int{n, c, hw}
 	jb.a, jb.b, jb.c, jb.d, jb.e, jb.f, jb.g, jb.h = x, dy, gamma, mean, invstd, dx, dgamma, dbeta
 	jb.parallel(c, 1+16384/(n*hw))
+}
+
+// bnSum returns Σ x in 8 float32 chains added up in float64.
+func bnSum(x []float32) float64 {
+	var a0, a1, a2, a3, a4, a5, a6, a7 float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := (*[8]float32)(x[i:])
+		a0, a1, a2, a3 = a0+v[0], a1+v[1], a2+v[2], a3+v[3]
+		a4, a5, a6, a7 = a4+v[4], a5+v[5], a6+v[6], a7+v[7]
+	}
+	t := float64(a0) + float64(a1) + float64(a2) + float64(a3) +
+		float64(a4) + float64(a5) + float64(a6) + float64(a7)
+	for _, v := range x[i:] {
+		t += float64(v)
+	}
+	return t
+}
+
+// bnSqDev returns Σ (x-mu)² in 8 float32 chains added up in float64.
+func bnSqDev(x []float32, mu float32) float64 {
+	var a0, a1, a2, a3, a4, a5, a6, a7 float32
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		v := (*[8]float32)(x[i:])
+		d0, d1, d2, d3 := v[0]-mu, v[1]-mu, v[2]-mu, v[3]-mu
+		d4, d5, d6, d7 := v[4]-mu, v[5]-mu, v[6]-mu, v[7]-mu
+		a0, a1, a2, a3 = a0+d0*d0, a1+d1*d1, a2+d2*d2, a3+d3*d3
+		a4, a5, a6, a7 = a4+d4*d4, a5+d5*d5, a6+d6*d6, a7+d7*d7
+	}
+	t := float64(a0) + float64(a1) + float64(a2) + float64(a3) +
+		float64(a4) + float64(a5) + float64(a6) + float64(a7)
+	for _, v := range x[i:] {
+		d := float64(v - mu)
+		t += d * d
+	}
+	return t
+}
+
+// bnDot returns Σ dy and Σ dy*(x-mu) in 4 float32 chains each, added up in
+// float64.
+func bnDot(dy, x []float32, mu float32) (sdy, sdyx float64) {
+	var a0, a1, a2, a3, b0, b1, b2, b3 float32
+	x = x[:len(dy)]
+	i := 0
+	for ; i+4 <= len(dy); i += 4 {
+		g := (*[4]float32)(dy[i:])
+		v := (*[4]float32)(x[i:])
+		a0, a1, a2, a3 = a0+g[0], a1+g[1], a2+g[2], a3+g[3]
+		b0, b1 = b0+g[0]*(v[0]-mu), b1+g[1]*(v[1]-mu)
+		b2, b3 = b2+g[2]*(v[2]-mu), b3+g[3]*(v[3]-mu)
+	}
+	sdy = float64(a0) + float64(a1) + float64(a2) + float64(a3)
+	sdyx = float64(b0) + float64(b1) + float64(b2) + float64(b3)
+	for j := i; j < len(dy); j++ {
+		sdy += float64(dy[j])
+		sdyx += float64(dy[j]) * float64(x[j]-mu)
+	}
+	return sdy, sdyx
 }
