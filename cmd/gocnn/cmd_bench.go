@@ -55,6 +55,7 @@ func runBenchConv(args []string) int {
 	reps := fs.Int("reps", 5, "timed runs per layer (median reported)")
 	peak := fs.Float64("peak", 0, "FMA peak in GFLOP/s for the percent column (0: measure it now; -1: leave the column out)")
 	asJSON := fs.Bool("json", false, "print one JSON object per line")
+	cpuClock := fs.Bool("cpu", false, "time in process CPU seconds (GFLOP per CPU-second; steadier on a shared machine)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: gocnn bench conv [-net vgg16] [-batch N] [-threads T] [-algo A] [-pass fwd|bwd|all] [-shape N,C,H,W,K,R,S,stride,pad] [-json]
 
@@ -105,7 +106,7 @@ one it chose.
 		fmt.Println(r)
 	}
 	if _, err := bench.RunConv(bench.ConvConfig{Layers: layers, Algo: algo, Pass: *pass, Threads: *threads,
-		Reps: *reps, PeakGFLOPS: *peak}, emit); err != nil {
+		Reps: *reps, PeakGFLOPS: *peak, CPUTime: *cpuClock}, emit); err != nil {
 		return fail("bench conv", err, "")
 	}
 	return 0
