@@ -34,7 +34,7 @@ func SGDStep(p, g, buf []float32, h SGDParams) {
 	if len(g) != len(p) || (h.Momentum != 0 && len(buf) != len(p)) {
 		panic(fmt.Sprintf("kernels: SGDStep: len(p)=%d len(g)=%d len(buf)=%d momentum=%v", len(p), len(g), len(buf), h.Momentum))
 	}
-	sgdStepGeneric(p, g, buf, h)
+	sgdStep(p, g, buf, h)
 }
 
 // AdamParams are the scalars of one Adam/AdamW update. StepSize is
@@ -68,5 +68,5 @@ func AdamStep(p, g, m, v, vmax []float32, h AdamParams) {
 		panic(fmt.Sprintf("kernels: AdamStep: len(p)=%d len(g)=%d len(m)=%d len(v)=%d len(vmax)=%d amsgrad=%v",
 			len(p), len(g), len(m), len(v), len(vmax), h.AMSGrad))
 	}
-	adamStepGeneric(p, g, m, v, vmax, h)
+	adamStep(p, g, m, v, vmax, h)
 }

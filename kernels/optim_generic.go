@@ -1,6 +1,10 @@
 // This file holds the pure-Go optimizer updates, always compiled, which the
-// exported entries in optim.go call. They keep PyTorch's operation order so
-// that every intermediate is rounded to float32 where PyTorch rounds it.
+// exported entries in optim.go call (directly, or for the tails the assembly
+// leaves). They keep PyTorch's operation order so that every intermediate is
+// rounded to float32 where PyTorch rounds it: each product is converted to
+// float32 explicitly, which forbids the compiler to fuse it into a
+// multiply-add (Go's spec; arm64 and GOAMD64=v3 would otherwise fuse), so
+// the results are the same bits on every target and match the assembly.
 
 package kernels
 
@@ -10,13 +14,14 @@ import "math"
 func sgdStepGeneric(p, g, buf []float32, h SGDParams) {
 	lr, mom, wd := h.LR, h.Momentum, h.WeightDecay
 	damp := 1 - h.Dampening
+	g = g[:len(p)]
 	if mom == 0 {
 		for i := range p {
 			d := g[i]
 			if wd != 0 {
-				d += wd * p[i]
+				d += float32(wd * p[i])
 			}
-			p[i] -= lr * d
+			p[i] -= float32(lr * d)
 		}
 		return
 	}
@@ -24,19 +29,19 @@ func sgdStepGeneric(p, g, buf []float32, h SGDParams) {
 	for i := range p {
 		d := g[i]
 		if wd != 0 {
-			d += wd * p[i]
+			d += float32(wd * p[i])
 		}
 		b := d
 		if !h.First {
-			b = mom*buf[i] + damp*d
+			b = float32(mom*buf[i]) + float32(damp*d)
 		}
 		buf[i] = b
 		if h.Nesterov {
-			d += mom * b
+			d += float32(mom * b)
 		} else {
 			d = b
 		}
-		p[i] -= lr * d
+		p[i] -= float32(lr * d)
 	}
 }
 
@@ -55,10 +60,10 @@ func adamStepGeneric(p, g, m, v, vmax []float32, h AdamParams) {
 		if h.Decoupled {
 			x *= decay
 		} else if h.WeightDecay != 0 {
-			gi += h.WeightDecay * x
+			gi += float32(h.WeightDecay * x)
 		}
-		mi := b1*m[i] + c1*gi
-		vi := b2*v[i] + c2*gi*gi
+		mi := float32(b1*m[i]) + float32(c1*gi)
+		vi := float32(b2*v[i]) + float32(float32(c2*gi)*gi)
 		m[i], v[i] = mi, vi
 		if h.AMSGrad {
 			if vmax[i] > vi {
@@ -67,6 +72,6 @@ func adamStepGeneric(p, g, m, v, vmax []float32, h AdamParams) {
 			vmax[i] = vi
 		}
 		den := float32(math.Sqrt(float64(vi)))/h.BC2Sqrt + h.Eps
-		p[i] = x - h.StepSize*(mi/den)
+		p[i] = x - float32(h.StepSize*(mi/den))
 	}
 }

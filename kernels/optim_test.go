@@ -132,3 +132,120 @@ func TestOptimStepPanicsOnLength(t *testing.T) {
 	}()
 	AdamStep(make([]float32, 3), make([]float32, 2), make([]float32, 3), make([]float32, 3), nil, AdamParams{})
 }
+
+// guarded returns a slice of n copies of src's values at an unaligned start
+// (offset 1) inside a larger array whose other elements hold a guard value,
+// and a function that fails the test if a guard changed.
+func guarded(t *testing.T, what string, src []float32) ([]float32, func()) {
+	const guard = float32(-1234.5)
+	back := make([]float32, len(src)+9)
+	for i := range back {
+		back[i] = guard
+	}
+	s := back[1 : 1+len(src)]
+	copy(s, src)
+	return s, func() {
+		t.Helper()
+		for i, v := range back {
+			if (i < 1 || i > len(src)) && v != guard {
+				t.Fatalf("%s: guard at %d overwritten with %v", what, i-1, v)
+			}
+		}
+	}
+}
+
+// optimSameBits fails unless got and want are the same floats bit for bit.
+func optimSameBits(t *testing.T, what string, got, want []float32) {
+	t.Helper()
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s[%d] = %v, generic %v (len %d)", what, i, got[i], want[i], len(want))
+		}
+	}
+}
+
+// TestAdamStepISAs checks that every implementation gives the generic twin's
+// bits (neither fuses a multiply-add), on lengths around the 8-float vector.
+func TestAdamStepISAs(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(5, 6))
+		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 64, 257} {
+			for _, h := range []AdamParams{
+				{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, StepSize: 1e-2, BC2Sqrt: 0.05},
+				{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, StepSize: 1e-2, BC2Sqrt: 0.05, WeightDecay: 0.1},
+				{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, StepSize: 1e-2, BC2Sqrt: 0.05, WeightDecay: 0.1, Decoupled: true, Decay: 0.999},
+				{Beta1: 0.8, Beta2: 0.99, Eps: 1e-6, StepSize: 3e-3, BC2Sqrt: 0.2, WeightDecay: 0.1, AMSGrad: true},
+				{Beta1: 0.8, Beta2: 0.99, Eps: 1e-6, StepSize: 3e-3, BC2Sqrt: 0.2, WeightDecay: 0.1, Decoupled: true, Decay: 0.9997, AMSGrad: true},
+			} {
+				p, _ := randVec(r, n, false)
+				g, _ := randVec(r, n, false)
+				m, _ := randVec(r, n, false)
+				v, _ := randVec(r, n, true)
+				vm, _ := randVec(r, n, true)
+				wp, wm, wv, wvm := append([]float32(nil), p...), append([]float32(nil), m...), append([]float32(nil), v...), append([]float32(nil), vm...)
+				adamStepGeneric(wp, g, wm, wv, wvm, h)
+				gp, cp := guarded(t, "p", p)
+				gg, cg := guarded(t, "g", g)
+				gm, cm := guarded(t, "m", m)
+				gv, cv := guarded(t, "v", v)
+				gvm, cvm := guarded(t, "vmax", vm)
+				if !h.AMSGrad {
+					gvm = nil
+				}
+				AdamStep(gp, gg, gm, gv, gvm, h)
+				cp()
+				cg()
+				cm()
+				cv()
+				cvm()
+				optimSameBits(t, "p", gp, wp)
+				optimSameBits(t, "g", gg, g)
+				optimSameBits(t, "m", gm, wm)
+				optimSameBits(t, "v", gv, wv)
+				if h.AMSGrad {
+					optimSameBits(t, "vmax", gvm, wvm)
+				} else {
+					optimSameBits(t, "vmax", vm, vm)
+				}
+			}
+		}
+	})
+}
+
+// TestSGDStepISAs is TestAdamStepISAs for SGD.
+func TestSGDStepISAs(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(7, 8))
+		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 64, 257} {
+			for _, h := range []SGDParams{
+				{LR: 0.1},
+				{LR: 0.1, WeightDecay: 0.01},
+				{LR: 0.05, Momentum: 0.9, Dampening: 0.1, First: true, WeightDecay: 1e-3},
+				{LR: 0.05, Momentum: 0.9, Dampening: 0.1},
+				{LR: 0.05, Momentum: 0.9, Nesterov: true, WeightDecay: 1e-3},
+				{LR: 0.05, Momentum: 0.9, Nesterov: true, First: true},
+			} {
+				p, _ := randVec(r, n, false)
+				g, _ := randVec(r, n, false)
+				b, _ := randVec(r, n, false)
+				wp, wb := append([]float32(nil), p...), append([]float32(nil), b...)
+				sgdStepGeneric(wp, g, wb, h)
+				gp, cp := guarded(t, "p", p)
+				gg, cg := guarded(t, "g", g)
+				gb, cb := guarded(t, "buf", b)
+				if h.Momentum == 0 {
+					gb = nil
+				}
+				SGDStep(gp, gg, gb, h)
+				cp()
+				cg()
+				cb()
+				optimSameBits(t, "p", gp, wp)
+				optimSameBits(t, "g", gg, g)
+				if h.Momentum != 0 {
+					optimSameBits(t, "buf", gb, wb)
+				}
+			}
+		}
+	})
+}
