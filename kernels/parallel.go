@@ -57,7 +57,7 @@ func ParallelFor(n, grain int, fn func(lo, hi int)) {
 		fn(0, n)
 		return
 	}
-	t := pfTasks.Get().(*pfTask)
+	t := pfTasks.get()
 	t.fn, t.n, t.w = fn, n, w
 	t.next.Store(0)
 	t.pending.Store(int64(w))
@@ -80,7 +80,7 @@ func ParallelFor(n, grain int, fn func(lo, hi int)) {
 		pool.waitHelping(t.released)
 	}
 	t.fn = nil
-	pfTasks.Put(t)
+	pfTasks.put(t)
 }
 
 // pfTask is one ParallelFor call: w ranges of [0, n), claimed in turn by the
@@ -95,9 +95,41 @@ type pfTask struct {
 	released chan struct{} // receives once when a helper drops the last ref
 }
 
-var pfTasks = sync.Pool{New: func() any {
+var pfTasks = newFreeList(64, func() *pfTask {
 	return &pfTask{allDone: make(chan struct{}, 1), released: make(chan struct{}, 1)}
-}}
+})
+
+// freeList keeps up to cap(ch) reusable objects. Unlike a sync.Pool it is
+// not emptied by the garbage collector, so a kernel that reuses its scratch
+// space allocates nothing in steady state even when collections run (with
+// a pool, each collection dropped multi-megabyte packing buffers, which
+// were then allocated again, which brought on the next collection).
+type freeList[T any] struct {
+	ch  chan *T
+	new func() *T
+}
+
+func newFreeList[T any](n int, new func() *T) *freeList[T] {
+	return &freeList[T]{ch: make(chan *T, n), new: new}
+}
+
+// get returns a kept object, or a new one when none is kept.
+func (f *freeList[T]) get() *T {
+	select {
+	case x := <-f.ch:
+		return x
+	default:
+		return f.new()
+	}
+}
+
+// put keeps x for a later get, or drops it when the list is full.
+func (f *freeList[T]) put(x *T) {
+	select {
+	case f.ch <- x:
+	default:
+	}
+}
 
 // run claims and runs ranges until none is left.
 func (t *pfTask) run() {

@@ -11,6 +11,7 @@ package kernels
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"unsafe"
 )
@@ -111,8 +112,8 @@ type sgemmKernel struct {
 	pack sgemmPackers
 
 	once       sync.Once
-	kc, mc, nc int       // cache blocks: kc (L1), mc rows of A (L2), nc columns of B (L3)
-	bufs       sync.Pool // *sgemmBuf sized for this kernel
+	kc, mc, nc int                 // cache blocks: kc (L1), mc rows of A (L2), nc columns of B (L3)
+	bufs       *freeList[sgemmBuf] // packing buffers sized for this kernel
 }
 
 // blocking returns kc, mc, nc, derived once from the cache sizes: a kc×nr
@@ -125,6 +126,8 @@ func (kr *sgemmKernel) blocking() (kc, mc, nc int) {
 		kr.kc = clampRound(l1/2/(kr.nr*4), 64, 512, 8)
 		kr.mc = clampRound(l2*9/32/(kr.kc*4), kr.mr, 480, kr.mr)
 		kr.nc = clampRound(l3/4/(kr.kc*4), kr.nr, 4096, kr.nr)
+		// Enough buffers for every worker of two concurrent calls.
+		kr.bufs = newFreeList(max(4, 2*runtime.GOMAXPROCS(0)), kr.newBuf)
 	})
 	return kr.kc, kr.mc, kr.nc
 }
@@ -165,11 +168,11 @@ type sgemmJob struct {
 	cell           func(lo, hi int)
 }
 
-var sgemmJobs = sync.Pool{New: func() any {
+var sgemmJobs = newFreeList(64, func() *sgemmJob {
 	j := new(sgemmJob)
 	j.cell = j.runCells
 	return j
-}}
+})
 
 // sgemm runs the blocked product with kernel kr on checked arguments.
 func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
@@ -181,7 +184,7 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
-	j := sgemmJobs.Get().(*sgemmJob)
+	j := sgemmJobs.get()
 	j.kr, j.transA, j.transB, j.m, j.n, j.k = kr, transA, transB, m, n, k
 	j.alpha, j.beta, j.a, j.b, j.c, j.lda, j.ldb, j.ldc = alpha, beta, a, b, c, lda, ldb, ldc
 	w := Threads()
@@ -207,7 +210,7 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 		ParallelFor(j.pm*j.pn, 1, j.cell)
 	}
 	j.a, j.b, j.c = nil, nil, nil
-	sgemmJobs.Put(j)
+	sgemmJobs.put(j)
 }
 
 // sgemmGrid chooses how up to w workers split C: pm bands of rows × pn
@@ -248,7 +251,7 @@ func (j *sgemmJob) runCells(lo, hi int) {
 			j.block(buf, i0, i1, j0, j1)
 		}
 	}
-	kr.bufs.Put(buf)
+	kr.bufs.put(buf)
 }
 
 // block computes rows [i0, i1) × columns [j0, j1) of C, i0 a multiple of mr
@@ -269,7 +272,10 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 			if pc > 0 {
 				beta = 1
 			}
-			if !j.directB {
+			// One band of rows (i1-i0 <= mc) uses each panel of B once: pack
+			// it just before use, into L1, rather than the whole block into L3.
+			onePass := !j.directB && !j.transB && i1-i0 <= mc
+			if !j.directB && !onePass {
 				packB(&kr.pack, buf.b, j.transB, j.b, j.ldb, pc, kb, jc, nb, nr)
 			}
 			for ic := i0; ic < i1; ic += mc {
@@ -277,7 +283,7 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 				packA(&kr.pack, buf.a, j.transA, j.a, j.lda, ic, mb, pc, kb, mr, kr.edge != nil)
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
-					bp, ldb := j.panelB(buf, pc, kb, jc, jr, cols)
+					bp, ldb := j.panelB(buf, pc, kb, jc, jr, cols, onePass)
 					for ir := 0; ir < mb; ir += mr {
 						ap := &buf.a[ir*kb]
 						rows := min(mr, mb-ir)
@@ -359,11 +365,15 @@ func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
 }
 
 // panelB returns the kb×nr panel of op(B) at rows pc.., columns jc+jr.. and
-// its row stride: in the packed block, or, when B is read in place, in B
-// itself, except a ragged last panel (cols < nr), which is packed alone.
-func (j *sgemmJob) panelB(buf *sgemmBuf, pc, kb, jc, jr, cols int) (*float32, int) {
+// its row stride: packed alone now (onePass), in the packed block, or, when
+// B is read in place, in B itself, except a ragged last panel (cols < nr),
+// which is packed alone.
+func (j *sgemmJob) panelB(buf *sgemmBuf, pc, kb, jc, jr, cols int, onePass bool) (*float32, int) {
 	nr := j.kr.nr
 	switch {
+	case onePass:
+		packB(&j.kr.pack, buf.b, false, j.b, j.ldb, pc, kb, jc+jr, cols, nr)
+		return &buf.b[0], nr
 	case !j.directB:
 		return &buf.b[jr/nr*panelStride(kb, nr)], nr
 	case cols == nr:

@@ -14,11 +14,15 @@ type sgemmBuf struct {
 	a, b, tile []float32
 }
 
+// getBuf returns a packing buffer for kr, a kept one when there is one.
 func (kr *sgemmKernel) getBuf() *sgemmBuf {
-	if v := kr.bufs.Get(); v != nil {
-		return v.(*sgemmBuf)
-	}
-	kc, mc, nc := kr.blocking()
+	kr.blocking()
+	return kr.bufs.get()
+}
+
+// newBuf allocates a packing buffer for kr (blocking must have run).
+func (kr *sgemmKernel) newBuf() *sgemmBuf {
+	kc, mc, nc := kr.kc, kr.mc, kr.nc
 	return &sgemmBuf{
 		a:    alignedFloats(mc * kc),
 		b:    alignedFloats((nc + kr.nr - 1) / kr.nr * panelStride(kc, kr.nr)),

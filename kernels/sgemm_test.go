@@ -238,6 +238,7 @@ func smallBlocked(kr *sgemmKernel) *sgemmKernel {
 		dot: kr.dot, pack: kr.pack}
 	s.once.Do(func() {})
 	s.kc, s.mc, s.nc = 5, 2*kr.mr, 3*kr.nr
+	s.bufs = newFreeList(4, s.newBuf)
 	return s
 }
 
