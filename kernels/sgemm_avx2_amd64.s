@@ -568,6 +568,8 @@ prow: // for p := 0; p < kb; p++
 	MOVQ panels+32(FP), DX // DX = panels
 
 ppanel: // for q := 0; q < panels; q++
+	PREFETCHT0 64(R10)    // touch src[p*ldb+(q+1)*16:], the next panel's part of row p:
+	                      // packed one panel at a time, B is read down its columns
 	VMOVUPS (R10), Y0     // Y0 = src[p*ldb+q*16 : +8]
 	VMOVUPS 32(R10), Y1   // Y1 = src[p*ldb+q*16+8 : +16]
 	VMOVUPS Y0, (R11)     // dst[q*16*kb+p*16 : +8] = Y0
