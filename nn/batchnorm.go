@@ -22,7 +22,8 @@ import (
 // (M = N·H·W, the unbiased variance) and num_batches_tracked; in evaluation
 // it uses the running statistics. It caches a reference to its input x and,
 // in training, the batch mean and 1/√(var+eps) (all backward needs; x must not
-// change until Backward).
+// change until Backward). Backward does not read y, so a Sequential lets the
+// next ReLU rectify y in place.
 type BatchNorm2d struct {
 	C        int
 	Eps      float64 // default 1e-5
@@ -37,9 +38,10 @@ type BatchNorm2d struct {
 	train                   bool
 	trainedStep             bool // the last Forward used batch statistics
 	x                       *tensor.Tensor
-	y, dx                   *tensor.Tensor
+	y                       *tensor.Tensor
 	mean, invstd, sdg, sdb  []float32
 	noInGrad                bool
+	linkage
 }
 
 // NewBatchNorm2d returns the layer for c channels with weight 1, bias 0,
@@ -68,7 +70,7 @@ func (b *BatchNorm2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	n, c, h, w := need4("BatchNorm2d", x, b.C)
 	hw := h * w
 	b.x = x
-	b.y = ensure(b.y, dimsOf(x))
+	b.y = b.output(dimsOf(x), x)
 	g, be := b.Weight.Value.Data(), b.Bias.Value.Data()
 	rm, rv := b.RunningMean.Value.Data(), b.RunningVar.Value.Data()
 	b.trainedStep = b.train
@@ -116,12 +118,12 @@ func (b *BatchNorm2d) Backward(dy *tensor.Tensor) *tensor.Tensor {
 	if b.noInGrad && !b.Weight.RequiresGrad && !b.Bias.RequiresGrad {
 		return nil
 	}
-	b.dx = ensure(b.dx, dimsOf(dy))
-	kernels.BatchNormBackward(n, c, hw, b.x.Data(), dy.Data(), b.Weight.Value.Data(), b.mean, b.invstd, b.dx.Data(), dg, db)
+	dx := b.inputGrad(dimsOf(dy), dy)
+	kernels.BatchNormBackward(n, c, hw, b.x.Data(), dy.Data(), b.Weight.Value.Data(), b.mean, b.invstd, dx.Data(), dg, db)
 	if b.noInGrad {
 		return nil
 	}
-	return b.dx
+	return dx
 }
 
 // backwardEval is Backward after an evaluation-mode Forward (the statistics
@@ -129,10 +131,11 @@ func (b *BatchNorm2d) Backward(dy *tensor.Tensor) *tensor.Tensor {
 func (b *BatchNorm2d) backwardEval(n, c, hw int, dy *tensor.Tensor, dg, db []float32) *tensor.Tensor {
 	x, d := b.x.Data(), dy.Data()
 	g, rm, rv := b.Weight.Value.Data(), b.RunningMean.Value.Data(), b.RunningVar.Value.Data()
+	var dxt *tensor.Tensor
 	var dx []float32
 	if !b.noInGrad {
-		b.dx = ensure(b.dx, dimsOf(dy))
-		dx = b.dx.Data()
+		dxt = b.inputGrad(dimsOf(dy), dy)
+		dx = dxt.Data()
 	}
 	for ch := 0; ch < c; ch++ {
 		is := 1 / math.Sqrt(float64(rv[ch])+b.Eps)
@@ -152,10 +155,7 @@ func (b *BatchNorm2d) backwardEval(n, c, hw int, dy *tensor.Tensor, dg, db []flo
 		dg[ch] += float32(sdyx)
 		db[ch] += float32(sdy)
 	}
-	if dx == nil {
-		return nil
-	}
-	return b.dx
+	return dxt
 }
 
 // SetInputGrad sets whether Backward computes dx (default true).

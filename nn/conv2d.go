@@ -23,7 +23,9 @@ type Conv2dOptions struct {
 // Conv2d is torch.nn.Conv2d (groups = 1, zero padding): x [N, C, H, W],
 // weight [K, C, R, S], bias [K] give y [N, K, OH, OW]. It caches a reference
 // to its input x (backward needs only x, for dw; x must not change until
-// Backward) and one kernels.Conv plan per input shape.
+// Backward) and one kernels.Conv plan per input shape. Backward does not read
+// y, so a Sequential lets the next ReLU rectify y (fused into the output
+// pass).
 type Conv2d struct {
 	In, Out, KH, KW int
 	Opt             Conv2dOptions
@@ -33,13 +35,15 @@ type Conv2d struct {
 	params   []*Param
 	plan     *kernels.Conv
 	x        *tensor.Tensor
-	y, dx    *tensor.Tensor
+	y        *tensor.Tensor
 	noInGrad bool
+	linkage
 }
 
 // NewConv2d returns a Conv2d with in input channels, out output channels and
 // a kernel×kernel window, initialised as PyTorch's default (weight and bias
-// uniform in ±1/√(C·R·S)) from g.
+// uniform in ±1/√(C·R·S)) from g. A nil g leaves weight and bias zero, for
+// a layer whose parameters are about to be loaded.
 func NewConv2d(in, out, kernel int, opt Conv2dOptions, g *tensor.RNG) *Conv2d {
 	if in <= 0 || out <= 0 || kernel <= 0 || opt.KernelW < 0 || opt.Stride < 0 || opt.Padding < 0 || opt.Dilation < 0 {
 		panic(fmt.Sprintf("nn: NewConv2d: in %d out %d kernel %d stride %d padding %d dilation %d", in, out, kernel, opt.Stride, opt.Padding, opt.Dilation))
@@ -61,7 +65,9 @@ func NewConv2d(in, out, kernel int, opt Conv2dOptions, g *tensor.RNG) *Conv2d {
 		c.Bias = NewParam("bias", tensor.Zeros(out))
 		c.params = append(c.params, c.Bias)
 	}
-	c.ResetParameters(g)
+	if g != nil {
+		c.ResetParameters(g)
+	}
 	return c
 }
 
@@ -94,17 +100,22 @@ func (c *Conv2d) ensurePlan(n, h, w int) *kernels.Conv {
 func (c *Conv2d) Plan() *kernels.Conv { return c.plan }
 
 // Forward computes the convolution of x [N, In, H, W].
-func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor {
+func (c *Conv2d) Forward(x *tensor.Tensor) *tensor.Tensor { return c.forward(x, false) }
+
+// forward is Forward, followed by max(0,·) in the same output pass when
+// relu is set (a Sequential fusing the next ReLU; Backward then receives dy
+// already masked by that ReLU's backward).
+func (c *Conv2d) forward(x *tensor.Tensor, relu bool) *tensor.Tensor {
 	n, _, h, w := need4("Conv2d", x, c.In)
 	plan := c.ensurePlan(n, h, w)
 	p := plan.Params()
 	c.x = x
-	c.y = ensure(c.y, dims4(n, c.Out, p.OutH(), p.OutW()))
+	c.y = c.output(dims4(n, c.Out, p.OutH(), p.OutW()), x)
 	var b []float32
 	if c.Bias != nil {
 		b = c.Bias.Value.Data()
 	}
-	plan.Forward(x.Data(), c.Weight.Value.Data(), b, c.y.Data(), false)
+	plan.Forward(x.Data(), c.Weight.Value.Data(), b, c.y.Data(), relu)
 	return c.y
 }
 
@@ -127,9 +138,9 @@ func (c *Conv2d) Backward(dy *tensor.Tensor) *tensor.Tensor {
 	if c.noInGrad {
 		return nil
 	}
-	c.dx = ensure(c.dx, dimsOf(c.x))
-	c.plan.BackwardData(d, c.Weight.Value.Data(), c.dx.Data())
-	return c.dx
+	dx := c.inputGrad(dimsOf(c.x), dy)
+	c.plan.BackwardData(d, c.Weight.Value.Data(), dx.Data())
+	return dx
 }
 
 // channelSums adds Σ_{n, hw} d[n, k, hw] to db[k], in float64.

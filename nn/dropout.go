@@ -14,7 +14,8 @@ import (
 // Dropout zeroes each element with probability P in training and scales the
 // rest by 1/(1-P); in evaluation it is the identity (and returns its input).
 // The mask of the k-th training Forward is a function of Seed and k only. It
-// caches the mask (all backward needs).
+// caches the mask (all backward needs); Backward masks dy in place when dy is
+// in a Sequential's shared buffers.
 type Dropout struct {
 	P    float64
 	Seed uint64
@@ -25,9 +26,10 @@ type Dropout struct {
 	train    bool
 	applied  bool // the last Forward dropped (training and P > 0)
 	mask     []uint8
-	y, dx    *tensor.Tensor
+	y        *tensor.Tensor
 	noInGrad bool
 	shape    shape4
+	linkage
 }
 
 // NewDropout returns a dropout layer with probability p in [0, 1) and seed,
@@ -46,7 +48,7 @@ func (d *Dropout) Forward(x *tensor.Tensor) *tensor.Tensor {
 	if !d.applied {
 		return x
 	}
-	d.y = ensure(d.y, d.shape)
+	d.y = d.output(d.shape, x)
 	if len(d.mask) != x.Len() {
 		d.mask = make([]uint8, x.Len())
 	}
@@ -68,9 +70,12 @@ func (d *Dropout) Backward(dy *tensor.Tensor) *tensor.Tensor {
 	if !d.applied {
 		return dy
 	}
-	d.dx = ensure(d.dx, d.shape)
-	kernels.DropoutBackward(dy.Data(), d.mask, float32(d.P), d.dx.Data())
-	return d.dx
+	dx := dy
+	if !d.scratch(dy) {
+		dx = d.inputGrad(d.shape, dy)
+	}
+	kernels.DropoutBackward(dy.Data(), d.mask, float32(d.P), dx.Data())
+	return dx
 }
 
 // SetInputGrad sets whether Backward computes dx (default true).

@@ -13,6 +13,8 @@ import (
 // Linear is torch.nn.Linear: for x [N, C], weight [K, C] and bias [K],
 // y = x·weightᵀ + bias, of shape [N, K]. It caches a reference to its input
 // x (backward needs only x, for dw); x must not change until Backward.
+// Backward does not read y, so a Sequential lets the next ReLU rectify y in
+// place.
 type Linear struct {
 	In, Out int
 	Weight  *Param // "weight", [K, C]
@@ -20,13 +22,15 @@ type Linear struct {
 
 	params   []*Param
 	x        *tensor.Tensor // cached input
-	y, dx    *tensor.Tensor
+	y        *tensor.Tensor
 	noInGrad bool
+	linkage
 }
 
 // NewLinear returns a Linear layer with in inputs and out outputs and
 // PyTorch's default initialisation (weight and bias uniform in
-// ±1/sqrt(in)), drawn from g.
+// ±1/sqrt(in)), drawn from g. A nil g leaves weight and bias zero, for a
+// layer whose parameters are about to be loaded.
 func NewLinear(in, out int, bias bool, g *tensor.RNG) *Linear {
 	if in <= 0 || out <= 0 {
 		panic(fmt.Sprintf("nn: NewLinear: in %d, out %d (want > 0)", in, out))
@@ -37,7 +41,9 @@ func NewLinear(in, out int, bias bool, g *tensor.RNG) *Linear {
 		l.Bias = NewParam("bias", tensor.Zeros(out))
 		l.params = append(l.params, l.Bias)
 	}
-	l.ResetParameters(g)
+	if g != nil {
+		l.ResetParameters(g)
+	}
 	return l
 }
 
@@ -57,7 +63,7 @@ func (l *Linear) Forward(x *tensor.Tensor) *tensor.Tensor {
 	}
 	n := x.Dim(0)
 	l.x = x
-	l.y = ensure(l.y, dims2(n, l.Out))
+	l.y = l.output(dims2(n, l.Out), x)
 	y := l.y.Data()
 	kernels.Sgemm(false, true, n, l.Out, l.In, 1, x.Data(), l.In, l.Weight.Value.Data(), l.In, 0, y, l.Out)
 	if l.Bias != nil {
@@ -94,9 +100,9 @@ func (l *Linear) Backward(dy *tensor.Tensor) *tensor.Tensor {
 	if l.noInGrad {
 		return nil
 	}
-	l.dx = ensure(l.dx, dims2(n, l.In))
-	kernels.Sgemm(false, false, n, l.In, l.Out, 1, d, l.Out, l.Weight.Value.Data(), l.In, 0, l.dx.Data(), l.In)
-	return l.dx
+	dx := l.inputGrad(dims2(n, l.In), dy)
+	kernels.Sgemm(false, false, n, l.In, l.Out, 1, d, l.Out, l.Weight.Value.Data(), l.In, 0, dx.Data(), l.In)
+	return dx
 }
 
 // SetInputGrad sets whether Backward computes dx (default true).

@@ -14,15 +14,47 @@ import (
 // Module is a layer or a container of layers with an explicit backward pass.
 //
 // Forward returns an output tensor owned by the module: it is valid until the
-// next Forward and is overwritten by it. A module allocates its output and
-// gradient buffers once per input shape and reuses them afterwards, so a
-// training step with a fixed batch shape allocates nothing.
+// next Forward and is overwritten by it. A module allocates its buffers once
+// per input shape and reuses them afterwards, so a training step with a
+// fixed batch shape allocates nothing.
 //
 // Backward takes the gradient of the loss with respect to the last Forward's
-// output and returns the gradient with respect to its input (also owned by
-// the module), accumulating parameter gradients into Param.Grad. It may
-// return nil when the input gradient was switched off (see InputGrad). dy is
-// not modified unless documented.
+// output and returns the gradient with respect to its input, accumulating
+// parameter gradients into Param.Grad. It may return nil when the input
+// gradient was switched off (see InputGrad). A module's Backward may need
+// its Forward's input (Conv2d, Linear, BatchNorm2d keep a reference to it):
+// the caller keeps that input unchanged until Backward.
+//
+// Ownership. A module used on its own owns its output and its input
+// gradient, and never modifies its input x or its dy. Inside a Sequential
+// (any depth of nesting; the root Sequential's tree shares one set of
+// buffers) the rules are:
+//
+//   - Input gradients live in two buffers shared by the whole tree, which
+//     layers use in turn: the dx a child returns is valid only until the
+//     next child's Backward (or the tree's next Forward or Backward), and
+//     the input gradient a Sequential returns is valid until the tree's
+//     next Forward or Backward.
+//   - A child's Backward may overwrite its dy when dy lies in those shared
+//     buffers (ReLU and Dropout mask it in place). A gradient passed in from
+//     outside the tree (the loss gradient) is never modified.
+//   - A ReLU that follows a Conv2d, BatchNorm2d, Linear, MaxPool2d or
+//     AdaptiveAvgPool2d in the same Sequential rectifies that layer's output
+//     in place (after a Conv2d, in the convolution's own output pass), so
+//     the layer's output tensor, as returned by its Forward, then holds
+//     max(0,·). These layers' backward passes do not read their outputs.
+//   - In evaluation mode (SetTrain(false)) a Sequential's children write
+//     their outputs into the shared buffers too, in turn, except the output
+//     that the Sequential returns, which stays in its child's own buffer.
+//     Such a Forward keeps nothing for backward: Backward after it panics.
+//     Set the Sequential to training mode and individual layers (such as
+//     BatchNorm2d) to evaluation mode to train with frozen statistics.
+//   - The caller's input x is never modified.
+//
+// So a training step keeps one activation per layer that backward reads
+// (ReLUs add none) plus two gradient buffers the size of the largest input
+// gradient, and an inference pass keeps two buffers the size of the largest
+// activation.
 //
 // Params and Buffers return slices owned by the module, built once: callers
 // must not modify them (the *Param values themselves are shared on purpose).

@@ -18,8 +18,9 @@ type MaxPool2d struct {
 
 	argmax   []int32
 	in       shape4
-	y, dx    *tensor.Tensor
+	y        *tensor.Tensor
 	noInGrad bool
+	linkage
 }
 
 // NewMaxPool2d returns a max-pooling layer; stride 0 means stride = kernel,
@@ -42,7 +43,7 @@ func (m *MaxPool2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	}
 	oh, ow := (h-m.Kernel)/m.Stride+1, (w-m.Kernel)/m.Stride+1
 	m.in = dimsOf(x)
-	m.y = ensure(m.y, dims4(n, c, oh, ow))
+	m.y = m.output(dims4(n, c, oh, ow), x)
 	if len(m.argmax) != m.y.Len() {
 		m.argmax = make([]int32, m.y.Len())
 	}
@@ -57,10 +58,10 @@ func (m *MaxPool2d) Backward(dy *tensor.Tensor) *tensor.Tensor {
 	if m.noInGrad {
 		return nil
 	}
-	m.dx = ensure(m.dx, m.in)
+	dx := m.inputGrad(m.in, dy)
 	s := m.in.d
-	kernels.MaxPool2dBackward(s[0], s[1], s[2], s[3], m.Kernel, m.Stride, dy.Data(), m.argmax, m.dx.Data())
-	return m.dx
+	kernels.MaxPool2dBackward(s[0], s[1], s[2], s[3], m.Kernel, m.Stride, dy.Data(), m.argmax, dx.Data())
+	return dx
 }
 
 // SetInputGrad sets whether Backward computes dx (default true).
@@ -82,8 +83,9 @@ type AdaptiveAvgPool2d struct {
 	OH, OW int
 
 	in       shape4
-	y, dx    *tensor.Tensor
+	y        *tensor.Tensor
 	noInGrad bool
+	linkage
 }
 
 // NewAdaptiveAvgPool2d returns the layer with output size oh×ow.
@@ -98,7 +100,7 @@ func NewAdaptiveAvgPool2d(oh, ow int) *AdaptiveAvgPool2d {
 func (a *AdaptiveAvgPool2d) Forward(x *tensor.Tensor) *tensor.Tensor {
 	n, c, h, w := need4("AdaptiveAvgPool2d", x, -1)
 	a.in = dimsOf(x)
-	a.y = ensure(a.y, dims4(n, c, a.OH, a.OW))
+	a.y = a.output(dims4(n, c, a.OH, a.OW), x)
 	kernels.AdaptiveAvgPool2dForward(n, c, h, w, a.OH, a.OW, x.Data(), a.y.Data())
 	return a.y
 }
@@ -110,10 +112,10 @@ func (a *AdaptiveAvgPool2d) Backward(dy *tensor.Tensor) *tensor.Tensor {
 	if a.noInGrad {
 		return nil
 	}
-	a.dx = ensure(a.dx, a.in)
+	dx := a.inputGrad(a.in, dy)
 	s := a.in.d
-	kernels.AdaptiveAvgPool2dBackward(s[0], s[1], s[2], s[3], a.OH, a.OW, dy.Data(), a.dx.Data())
-	return a.dx
+	kernels.AdaptiveAvgPool2dBackward(s[0], s[1], s[2], s[3], a.OH, a.OW, dy.Data(), dx.Data())
+	return dx
 }
 
 // SetInputGrad sets whether Backward computes dx (default true).
