@@ -117,7 +117,7 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	if meta.Format != MetaFormat {
 		return nil, fmt.Errorf("checkpoint %s: format %q, this gocnn reads %q", path, meta.Format, MetaFormat)
 	}
-	m, err := New(meta.Spec, 0)
+	m, err := NewUninitialized(meta.Spec)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}

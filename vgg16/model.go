@@ -98,12 +98,38 @@ func New(spec Spec, seed uint64) (*Model, error) {
 	return build(spec, cfgs[name], bn, 4096, seed), nil
 }
 
+// NewUninitialized builds the network described by spec as New(spec, 0)
+// does, but leaves every convolution and linear weight and bias zero (batch
+// norm at PyTorch's defaults) instead of drawing them: for loading a
+// checkpoint or state dict that sets every parameter, which then costs no
+// random numbers (138M for vgg16) and no memory for weights before they are
+// read.
+func NewUninitialized(spec Spec) (*Model, error) {
+	if spec.Dropout == 0 && spec.Head == HeadTorchvision {
+		spec.Dropout = 0.5
+	}
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	name, bn, _ := ParseArch(spec.Arch)
+	return assemble(spec, cfgs[name], bn, 4096, 0, false), nil
+}
+
 // build is New for any layer configuration cfg (channels per 3x3 conv, 0 for
 // a max-pool) and torchvision-head hidden width: the golden tests build
 // tiny networks with torchvision's layout through it. spec must be valid.
 func build(spec Spec, cfg []int, bn bool, hidden int, seed uint64) *Model {
+	return assemble(spec, cfg, bn, hidden, seed, true)
+}
+
+// assemble is build, initialising the parameters from seed when init is set
+// and leaving them zero otherwise (dropout seeds derive from seed either way).
+func assemble(spec Spec, cfg []int, bn bool, hidden int, seed uint64, init bool) *Model {
 	algo, _ := kernels.ParseAlgo(spec.algo())
-	g := tensor.NewRNG(seed)
+	var g *tensor.RNG // nil: the layers skip their default initialisation
+	if init {
+		g = tensor.NewRNG(seed)
+	}
 	features := nn.NewSequential()
 	c := spec.InChannels
 	pools := 0
@@ -139,7 +165,9 @@ func build(spec Spec, cfg []int, bn bool, hidden int, seed uint64) *Model {
 	}
 	m.Classifier.Add(m.Last)
 	m.Net.AddNamed("flatten", nn.NewFlatten()).AddNamed("classifier", m.Classifier)
-	nn.InitVGG(m.Net, g)
+	if init {
+		nn.InitVGG(m.Net, g)
+	}
 	return m
 }
 

@@ -172,7 +172,7 @@ func Open(path string, opt OpenOptions) (*Predictor, error) {
 	if err := p.Preprocess.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	m, err := New(spec, 0)
+	m, err := NewUninitialized(spec)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
