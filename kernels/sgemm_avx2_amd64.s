@@ -278,12 +278,26 @@ TEXT ·sgemmMicro1x16AVX2(SB), NOSPLIT, $0-56
 	VXORPS Y0, Y0, Y0 // acc[0][0:8] = 0
 	VXORPS Y1, Y1, Y1 // acc[0][8:16] = 0
 
-loop1: // for ; CX > 0; CX--: one k step
+	SUBQ $2, CX      // CX = kc - 2: steps left after the next two
+	JLT  tail1
+
+loop1: // for ; CX >= 0; CX -= 2: two k steps
 	LOADB            // b0, b1 = B[p][0:16]; p++
 	ROW(0, Y14, Y0, Y1) // row 0: acc[0] += Ap[p*1+0]*b
+	LOADB            // b0, b1 = B[p+1][0:16]; p++
+	ROW(4, Y14, Y0, Y1) // row 0: acc[0] += Ap[(p+1)*1+0]*b
+	ADDQ $8, AX  // AX = &Ap[(p+2)*1]
+	SUBQ $2, CX      // CX -= 2
+	JGE  loop1
+
+tail1:
+	ADDQ $2, CX      // CX = steps left (0 or 1)
+	JZ   done1
+	LOADB            // the last, odd k step
+	ROW(0, Y14, Y0, Y1) // row 0: acc[0] += Ap[p*1+0]*b
 	ADDQ $4, AX  // AX = &Ap[(p+1)*1]
-	DECQ CX          // CX--
-	JNZ  loop1
+
+done1:
 
 	SCALARS(beta1)
 	STORE0(Y0, Y1) // row 0
@@ -307,13 +321,29 @@ TEXT ·sgemmMicro2x16AVX2(SB), NOSPLIT, $0-56
 	VXORPS Y2, Y2, Y2 // acc[1][0:8] = 0
 	VXORPS Y3, Y3, Y3 // acc[1][8:16] = 0
 
-loop2: // for ; CX > 0; CX--: one k step
+	SUBQ $2, CX      // CX = kc - 2: steps left after the next two
+	JLT  tail2
+
+loop2: // for ; CX >= 0; CX -= 2: two k steps
 	LOADB            // b0, b1 = B[p][0:16]; p++
 	ROW(0, Y14, Y0, Y1) // row 0: acc[0] += Ap[p*2+0]*b
 	ROW(4, Y15, Y2, Y3) // row 1: acc[1] += Ap[p*2+1]*b
+	LOADB            // b0, b1 = B[p+1][0:16]; p++
+	ROW(8, Y14, Y0, Y1) // row 0: acc[0] += Ap[(p+1)*2+0]*b
+	ROW(12, Y15, Y2, Y3) // row 1: acc[1] += Ap[(p+1)*2+1]*b
+	ADDQ $16, AX  // AX = &Ap[(p+2)*2]
+	SUBQ $2, CX      // CX -= 2
+	JGE  loop2
+
+tail2:
+	ADDQ $2, CX      // CX = steps left (0 or 1)
+	JZ   done2
+	LOADB            // the last, odd k step
+	ROW(0, Y14, Y0, Y1) // row 0: acc[0] += Ap[p*2+0]*b
+	ROW(4, Y15, Y2, Y3) // row 1: acc[1] += Ap[p*2+1]*b
 	ADDQ $8, AX  // AX = &Ap[(p+1)*2]
-	DECQ CX          // CX--
-	JNZ  loop2
+
+done2:
 
 	SCALARS(beta2)
 	STORE0(Y0, Y1) // row 0
@@ -341,14 +371,32 @@ TEXT ·sgemmMicro3x16AVX2(SB), NOSPLIT, $0-56
 	VXORPS Y4, Y4, Y4 // acc[2][0:8] = 0
 	VXORPS Y5, Y5, Y5 // acc[2][8:16] = 0
 
-loop3: // for ; CX > 0; CX--: one k step
+	SUBQ $2, CX      // CX = kc - 2: steps left after the next two
+	JLT  tail3
+
+loop3: // for ; CX >= 0; CX -= 2: two k steps
 	LOADB            // b0, b1 = B[p][0:16]; p++
 	ROW(0, Y14, Y0, Y1) // row 0: acc[0] += Ap[p*3+0]*b
 	ROW(4, Y15, Y2, Y3) // row 1: acc[1] += Ap[p*3+1]*b
 	ROW(8, Y14, Y4, Y5) // row 2: acc[2] += Ap[p*3+2]*b
+	LOADB            // b0, b1 = B[p+1][0:16]; p++
+	ROW(12, Y14, Y0, Y1) // row 0: acc[0] += Ap[(p+1)*3+0]*b
+	ROW(16, Y15, Y2, Y3) // row 1: acc[1] += Ap[(p+1)*3+1]*b
+	ROW(20, Y14, Y4, Y5) // row 2: acc[2] += Ap[(p+1)*3+2]*b
+	ADDQ $24, AX  // AX = &Ap[(p+2)*3]
+	SUBQ $2, CX      // CX -= 2
+	JGE  loop3
+
+tail3:
+	ADDQ $2, CX      // CX = steps left (0 or 1)
+	JZ   done3
+	LOADB            // the last, odd k step
+	ROW(0, Y14, Y0, Y1) // row 0: acc[0] += Ap[p*3+0]*b
+	ROW(4, Y15, Y2, Y3) // row 1: acc[1] += Ap[p*3+1]*b
+	ROW(8, Y14, Y4, Y5) // row 2: acc[2] += Ap[p*3+2]*b
 	ADDQ $12, AX  // AX = &Ap[(p+1)*3]
-	DECQ CX          // CX--
-	JNZ  loop3
+
+done3:
 
 	SCALARS(beta3)
 	STORE0(Y0, Y1) // row 0
@@ -380,15 +428,35 @@ TEXT ·sgemmMicro4x16AVX2(SB), NOSPLIT, $0-56
 	VXORPS Y6, Y6, Y6 // acc[3][0:8] = 0
 	VXORPS Y7, Y7, Y7 // acc[3][8:16] = 0
 
-loop4: // for ; CX > 0; CX--: one k step
+	SUBQ $2, CX      // CX = kc - 2: steps left after the next two
+	JLT  tail4
+
+loop4: // for ; CX >= 0; CX -= 2: two k steps
 	LOADB            // b0, b1 = B[p][0:16]; p++
 	ROW(0, Y14, Y0, Y1) // row 0: acc[0] += Ap[p*4+0]*b
 	ROW(4, Y15, Y2, Y3) // row 1: acc[1] += Ap[p*4+1]*b
 	ROW(8, Y14, Y4, Y5) // row 2: acc[2] += Ap[p*4+2]*b
 	ROW(12, Y15, Y6, Y7) // row 3: acc[3] += Ap[p*4+3]*b
+	LOADB            // b0, b1 = B[p+1][0:16]; p++
+	ROW(16, Y14, Y0, Y1) // row 0: acc[0] += Ap[(p+1)*4+0]*b
+	ROW(20, Y15, Y2, Y3) // row 1: acc[1] += Ap[(p+1)*4+1]*b
+	ROW(24, Y14, Y4, Y5) // row 2: acc[2] += Ap[(p+1)*4+2]*b
+	ROW(28, Y15, Y6, Y7) // row 3: acc[3] += Ap[(p+1)*4+3]*b
+	ADDQ $32, AX  // AX = &Ap[(p+2)*4]
+	SUBQ $2, CX      // CX -= 2
+	JGE  loop4
+
+tail4:
+	ADDQ $2, CX      // CX = steps left (0 or 1)
+	JZ   done4
+	LOADB            // the last, odd k step
+	ROW(0, Y14, Y0, Y1) // row 0: acc[0] += Ap[p*4+0]*b
+	ROW(4, Y15, Y2, Y3) // row 1: acc[1] += Ap[p*4+1]*b
+	ROW(8, Y14, Y4, Y5) // row 2: acc[2] += Ap[p*4+2]*b
+	ROW(12, Y15, Y6, Y7) // row 3: acc[3] += Ap[p*4+3]*b
 	ADDQ $16, AX  // AX = &Ap[(p+1)*4]
-	DECQ CX          // CX--
-	JNZ  loop4
+
+done4:
 
 	SCALARS(beta4)
 	STORE0(Y0, Y1) // row 0
@@ -424,16 +492,38 @@ TEXT ·sgemmMicro5x16AVX2(SB), NOSPLIT, $0-56
 	VXORPS Y8, Y8, Y8 // acc[4][0:8] = 0
 	VXORPS Y9, Y9, Y9 // acc[4][8:16] = 0
 
-loop5: // for ; CX > 0; CX--: one k step
+	SUBQ $2, CX      // CX = kc - 2: steps left after the next two
+	JLT  tail5
+
+loop5: // for ; CX >= 0; CX -= 2: two k steps
 	LOADB            // b0, b1 = B[p][0:16]; p++
 	ROW(0, Y14, Y0, Y1) // row 0: acc[0] += Ap[p*5+0]*b
 	ROW(4, Y15, Y2, Y3) // row 1: acc[1] += Ap[p*5+1]*b
 	ROW(8, Y14, Y4, Y5) // row 2: acc[2] += Ap[p*5+2]*b
 	ROW(12, Y15, Y6, Y7) // row 3: acc[3] += Ap[p*5+3]*b
 	ROW(16, Y14, Y8, Y9) // row 4: acc[4] += Ap[p*5+4]*b
+	LOADB            // b0, b1 = B[p+1][0:16]; p++
+	ROW(20, Y14, Y0, Y1) // row 0: acc[0] += Ap[(p+1)*5+0]*b
+	ROW(24, Y15, Y2, Y3) // row 1: acc[1] += Ap[(p+1)*5+1]*b
+	ROW(28, Y14, Y4, Y5) // row 2: acc[2] += Ap[(p+1)*5+2]*b
+	ROW(32, Y15, Y6, Y7) // row 3: acc[3] += Ap[(p+1)*5+3]*b
+	ROW(36, Y14, Y8, Y9) // row 4: acc[4] += Ap[(p+1)*5+4]*b
+	ADDQ $40, AX  // AX = &Ap[(p+2)*5]
+	SUBQ $2, CX      // CX -= 2
+	JGE  loop5
+
+tail5:
+	ADDQ $2, CX      // CX = steps left (0 or 1)
+	JZ   done5
+	LOADB            // the last, odd k step
+	ROW(0, Y14, Y0, Y1) // row 0: acc[0] += Ap[p*5+0]*b
+	ROW(4, Y15, Y2, Y3) // row 1: acc[1] += Ap[p*5+1]*b
+	ROW(8, Y14, Y4, Y5) // row 2: acc[2] += Ap[p*5+2]*b
+	ROW(12, Y15, Y6, Y7) // row 3: acc[3] += Ap[p*5+3]*b
+	ROW(16, Y14, Y8, Y9) // row 4: acc[4] += Ap[p*5+4]*b
 	ADDQ $20, AX  // AX = &Ap[(p+1)*5]
-	DECQ CX          // CX--
-	JNZ  loop5
+
+done5:
 
 	SCALARS(beta5)
 	STORE0(Y0, Y1) // row 0
