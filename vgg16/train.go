@@ -329,7 +329,11 @@ func (r *run) runEpoch(ctx context.Context, epoch, from int) (int, error) {
 		logits := r.model.Forward(b.X)
 		loss := r.loss.forward(logits, b.Labels)
 		if err := nn.CheckLoss(r.step, loss); err != nil {
-			return images, fmt.Errorf("%w; the last good checkpoint is %s (try a lower -lr)", err, filepath.Join(r.cfg.Out, "last.safetensors"))
+			last := filepath.Join(r.cfg.Out, "last.safetensors")
+			if _, serr := os.Stat(last); serr != nil {
+				return images, fmt.Errorf("%w before the first checkpoint (try a lower -lr; gocnn doctor checks the images)", err)
+			}
+			return images, fmt.Errorf("%w; the last good checkpoint, %s, is kept (try a lower -lr, or -resume from it)", err, last)
 		}
 		r.model.Backward(r.loss.backward())
 		r.gradNorm = optim.ClipGradNorm(r.model.Params(), math.Inf(1))

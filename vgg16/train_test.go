@@ -7,9 +7,11 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -187,4 +189,61 @@ func TestTrainSkipsUnreadableImages(t *testing.T) {
 	_, err := Train(context.Background(), Config{Data: dir, Arch: "vgg11", Epochs: 1, Batch: 4, Out: t.TempDir(), Log: log, Algo: "im2col"})
 	require.NoError(t, err)
 	assert.Contains(t, log.String(), "unreadable")
+}
+
+// poisoned is a dataset whose images after the first few are NaN.
+type poisoned struct{ *data.Memory }
+
+func (p poisoned) Load(i int, dst *data.Image) error {
+	if err := p.Memory.Load(i, dst); err != nil {
+		return err
+	}
+	if i >= 40 {
+		for j := range dst.Pix {
+			dst.Pix[j] = float32(math.NaN())
+		}
+	}
+	return nil
+}
+
+func TestTrainNonFiniteLossStopsWithError(t *testing.T) {
+	skipSlow(t, "trains a VGG11")
+	cfg := quiet(t, Config{TrainSet: poisoned{synthetic(80, 8, 5)}, ValSet: synthetic(20, 4, 6),
+		Arch: "vgg11", Epochs: 2, Batch: 8, NoAugment: true})
+	_, err := Train(context.Background(), cfg)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "non-finite")
+	assert.Contains(t, err.Error(), "before the first checkpoint")
+
+	// Poisoned from the second epoch on: the first epoch's checkpoint stays.
+	cfg = quiet(t, Config{TrainSet: poisonedAfter{synthetic(80, 8, 5), 1 + 88 + 88 + 8, new(atomic.Int64)}, ValSet: synthetic(20, 4, 6),
+		Arch: "vgg11", Epochs: 2, Batch: 8, NoAugment: true})
+	_, err = Train(context.Background(), cfg)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "last good checkpoint")
+	ck, err := LoadCheckpoint(filepath.Join(cfg.Out, "last.safetensors"))
+	require.NoError(t, err)
+	for _, p := range ck.Model.Params() {
+		require.True(t, p.Value.IsFinite(), "%s is not finite in the kept checkpoint", p.Name)
+	}
+}
+
+// poisonedAfter returns NaN images after `after` loads (preprocessing
+// statistics, the first epoch and its validation come first).
+type poisonedAfter struct {
+	*data.Memory
+	after int64
+	n     *atomic.Int64
+}
+
+func (p poisonedAfter) Load(i int, dst *data.Image) error {
+	if err := p.Memory.Load(i, dst); err != nil {
+		return err
+	}
+	if p.n.Add(1) > p.after {
+		for j := range dst.Pix {
+			dst.Pix[j] = float32(math.NaN())
+		}
+	}
+	return nil
 }
