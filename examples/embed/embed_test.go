@@ -145,6 +145,9 @@ func TestStdinLines(t *testing.T) {
 }
 
 func TestBinaryThreshold(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a second VGG11 checkpoint; slow under qemu (make test-arm64 runs -short)")
+	}
 	p := newPredictor(t, 1)
 	pr, err := p.Predict(pngBytes(t, 32, 32))
 	require.NoError(t, err)
