@@ -39,8 +39,11 @@ import (
 )
 
 // sizeBudget is the most `make build`'s gocnn may weigh, embedded demo data
-// (the 4 MB Fashion-MNIST subset) included. README states the same number.
-const sizeBudget = 12 << 20
+// included; README states the same number. Measured (Go 1.26.8, amd64):
+// 15.1 MiB, of which about 4 MB is the Fashion-MNIST subset and 4.3 MB the
+// twelve Liberation fonts gonum/plot registers for the PNG plots; 8.3 MiB
+// before the plots. Raise it only on purpose, README with it.
+const sizeBudget = 16 << 20
 
 // shipVersion is stamped into the test builds so that the two builds of the
 // reproducibility check cannot differ by a tree that turned dirty between.
