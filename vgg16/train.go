@@ -6,6 +6,7 @@ package vgg16
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/gocnn/gocnn/kernels"
 	"github.com/gocnn/gocnn/nn"
 	"github.com/gocnn/gocnn/optim"
+	"github.com/gocnn/gocnn/tensor"
 )
 
 // Result summarises a finished training run.
@@ -73,6 +75,7 @@ type run struct {
 	thr       float64
 	records   []EpochRecord
 	conflicts int
+	cache     *FeatureCache // the frozen backbone's training features, when worthwhile
 }
 
 // Train trains a VGG as cfg says and returns the result. It writes
@@ -156,6 +159,15 @@ func (r *run) setup() error {
 		return err
 	}
 	r.describe(head)
+	if cfg.FreezeFeatures && CacheWorthwhile(true, !cfg.NoAugment) {
+		c, err := BuildFeatureCache(context.Background(), r.model, r.td.train, r.td.pre.Transform(), CacheOptions{Batch: r.cfg.Batch, MaxBytes: 2 << 30})
+		if err != nil {
+			r.log.say("feature cache: %v; training with full forward passes", err)
+		} else {
+			r.cache = c
+			r.log.say("feature cache: the frozen backbone's output for %d training images (%d MiB); steps train the head alone", c.Len(), c.Bytes()>>20)
+		}
+	}
 	return nil
 }
 
@@ -317,6 +329,14 @@ func (r *run) train(ctx context.Context) (*Result, error) {
 // runEpoch trains one epoch from batch `from` and returns the images seen.
 func (r *run) runEpoch(ctx context.Context, epoch, from int) (int, error) {
 	r.model.SetTrain(true)
+	if r.cfg.FreezeFeatures {
+		// A frozen backbone must not drift: batch norm keeps its running
+		// statistics, as the feature cache assumes.
+		r.model.Features.SetTrain(false)
+	}
+	if r.cache != nil {
+		return r.runCachedEpoch(ctx, epoch)
+	}
 	r.loader.Resume(data.LoaderState{Epoch: epoch, Batch: from})
 	if from == 0 {
 		r.losses = r.losses[:0]
@@ -371,6 +391,46 @@ func (r *run) runEpoch(ctx context.Context, epoch, from int) (int, error) {
 	}
 	return images, nil
 }
+
+// runCachedEpoch trains the head on cached backbone features: the same
+// loss, optimizer and sampler order as a full step, at a fraction of the
+// cost.
+func (r *run) runCachedEpoch(ctx context.Context, epoch int) (int, error) {
+	r.losses = r.losses[:0]
+	order := data.RandomSampler{N: r.cache.Len(), Seed: r.cfg.Seed}.Epoch(nil, epoch)
+	if r.strategy == "oversample" {
+		order = data.BalancedSampler(r.cache.Labels, r.k, r.cfg.Seed).Epoch(nil, epoch)
+	}
+	images := 0
+	err := r.cache.Batches(order, min(r.cfg.Batch, len(order)), len(order) >= 2*r.cfg.Batch, func(x, _ *tensor.Tensor, labels []int) error {
+		logits := r.model.Classifier.Forward(x)
+		loss := r.loss.forward(logits, labels)
+		if err := nn.CheckLoss(r.step, loss); err != nil {
+			return err
+		}
+		r.model.Classifier.Backward(r.loss.backward())
+		r.gradNorm = optim.ClipGradNorm(r.model.Params(), math.Inf(1))
+		r.opt.Step()
+		r.opt.ZeroGrad()
+		r.step++
+		images += len(labels)
+		r.losses = append(r.losses, loss)
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted at step %d", r.step)
+		}
+		if r.cfg.MaxSteps > 0 && r.step >= r.cfg.MaxSteps {
+			return errStop
+		}
+		return nil
+	})
+	if err == errStop {
+		err = nil
+	}
+	return images, err
+}
+
+// errStop ends an epoch early without an error (-max-steps).
+var errStop = errors.New("stop")
 
 // mean returns the mean of v (NaN when empty).
 func mean(v []float64) float64 {

@@ -247,3 +247,31 @@ func (p poisonedAfter) Load(i int, dst *data.Image) error {
 	}
 	return nil
 }
+
+func TestTrainFrozenBackboneUsesFeatureCache(t *testing.T) {
+	skipSlow(t, "trains a VGG11 head")
+	cfg := quiet(t, Config{TrainSet: synthetic(120, 12, 7), ValSet: synthetic(40, 8, 8),
+		Arch: "vgg11_bn", Epochs: 3, Batch: 16, LR: 1e-3, FreezeFeatures: true, NoAugment: true})
+	before, err := New(Spec{Arch: "vgg11_bn", InChannels: 1, Size: 32, Outputs: 1, Head: HeadCompact, Algo: "im2col"}, cfg.Seed)
+	require.NoError(t, err)
+	res, err := Train(context.Background(), cfg)
+	require.NoError(t, err)
+	assert.Contains(t, cfg.Log.(*bytes.Buffer).String(), "feature cache: the frozen backbone's output for 132 training images")
+	assert.Equal(t, 3*(132/16), res.Steps)
+	ck, err := LoadCheckpoint(res.Checkpoint)
+	require.NoError(t, err)
+	for i, p := range ck.Model.Params() {
+		q := before.Params()[i]
+		if strings.HasPrefix(p.Name, "features.") {
+			require.True(t, tensor.Equal(p.Value, q.Value), "%s changed although frozen", p.Name)
+		} else {
+			require.False(t, tensor.Equal(p.Value, q.Value), "%s did not train", p.Name)
+		}
+	}
+	// The frozen BN statistics did not move either.
+	for _, b := range ck.Model.Net.Buffers() {
+		if b.Value != nil && strings.HasSuffix(b.Name, "running_mean") {
+			require.Equal(t, 0.0, b.Value.Sum(), "%s moved", b.Name)
+		}
+	}
+}
