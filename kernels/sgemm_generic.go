@@ -13,8 +13,9 @@ var genericKernel = sgemmKernel{name: "go", mr: 4, nr: 4, micro: sgemmMicro4x4Ge
 // Ap is a packed 4×kc panel (column p at Ap[4p:]), B a kc×4 panel with rows
 // ldb floats apart (row p at B[p*ldb:]; ldb = 4 when packed) and C has row
 // stride ldc; C is not read when beta == 0. kc >= 1.
-// Each of the sixteen sums is accumulated in order p = 0..kc-1; the compiler
-// may fuse the multiply-adds where the target has FMA (arm64), not on amd64.
+// Each of the sixteen sums is accumulated in order p = 0..kc-1, every product
+// rounded explicitly so that no target fuses it: the pure-Go path gives the
+// same bits on every architecture (as the other generic twins do).
 func sgemmMicro4x4Generic(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32) {
 	ap := unsafe.Slice(a, 4*kc)
 	bp := unsafe.Slice(b, (kc-1)*ldb+4)
@@ -25,22 +26,22 @@ func sgemmMicro4x4Generic(kc int, a, b *float32, ldb int, c *float32, ldc int, a
 		bv := bp[p*ldb : p*ldb+4 : p*ldb+4]
 		a0, a1, a2, a3 := av[0], av[1], av[2], av[3]
 		b0, b1, b2, b3 := bv[0], bv[1], bv[2], bv[3]
-		c00 += a0 * b0
-		c01 += a0 * b1
-		c02 += a0 * b2
-		c03 += a0 * b3
-		c10 += a1 * b0
-		c11 += a1 * b1
-		c12 += a1 * b2
-		c13 += a1 * b3
-		c20 += a2 * b0
-		c21 += a2 * b1
-		c22 += a2 * b2
-		c23 += a2 * b3
-		c30 += a3 * b0
-		c31 += a3 * b1
-		c32 += a3 * b2
-		c33 += a3 * b3
+		c00 += float32(a0 * b0)
+		c01 += float32(a0 * b1)
+		c02 += float32(a0 * b2)
+		c03 += float32(a0 * b3)
+		c10 += float32(a1 * b0)
+		c11 += float32(a1 * b1)
+		c12 += float32(a1 * b2)
+		c13 += float32(a1 * b3)
+		c20 += float32(a2 * b0)
+		c21 += float32(a2 * b1)
+		c22 += float32(a2 * b2)
+		c23 += float32(a2 * b3)
+		c30 += float32(a3 * b0)
+		c31 += float32(a3 * b1)
+		c32 += float32(a3 * b2)
+		c33 += float32(a3 * b3)
 	}
 	cs := unsafe.Slice(c, 3*ldc+4)
 	storeRow4(cs[0:4:4], c00, c01, c02, c03, alpha, beta)
@@ -55,8 +56,8 @@ func storeRow4(r []float32, x0, x1, x2, x3, alpha, beta float32) {
 		r[0], r[1], r[2], r[3] = alpha*x0, alpha*x1, alpha*x2, alpha*x3
 		return
 	}
-	r[0] = alpha*x0 + beta*r[0]
-	r[1] = alpha*x1 + beta*r[1]
-	r[2] = alpha*x2 + beta*r[2]
-	r[3] = alpha*x3 + beta*r[3]
+	r[0] = float32(alpha*x0) + float32(beta*r[0])
+	r[1] = float32(alpha*x1) + float32(beta*r[1])
+	r[2] = float32(alpha*x2) + float32(beta*r[2])
+	r[3] = float32(alpha*x3) + float32(beta*r[3])
 }
