@@ -13,14 +13,14 @@ import (
 )
 
 func init() {
-	register(&command{name: "bench", short: "measure kernel throughput (conv layers; gemm and train to come)", run: runBench})
+	register(&command{name: "bench", short: "measure throughput: gemm, conv layers, end-to-end training", run: runBench})
 }
 
 // benchSubs are the benchmarks of `gocnn bench <what>`. gemm (bench/gemm.go's
 // RunGemm) and train (end-to-end VGG16 images/s) register here when built.
 var benchSubs = map[string]func(args []string) int{
 	"conv":  runBenchConv,
-	"gemm":  notBuilt("bench gemm"),
+	"gemm":  runBenchGemm,
 	"train": runBenchTrain,
 }
 
