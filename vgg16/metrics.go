@@ -137,14 +137,7 @@ func mcc(conf [][]int) float64 {
 // statistic), and false when either class is absent.
 func ROCAUC(scores []float64, labels []int) (float64, bool) {
 	idx := sortedByScore(scores)
-	var pos, neg float64
-	for _, y := range labels {
-		if y == 1 {
-			pos++
-		} else {
-			neg++
-		}
-	}
+	pos, neg := countBinary(labels)
 	if pos == 0 || neg == 0 {
 		return math.NaN(), false
 	}
@@ -199,6 +192,18 @@ func PRAUC(scores []float64, labels []int) (float64, bool) {
 	return ap, true
 }
 
+// countBinary returns the number of labels equal to 1 and of the others.
+func countBinary(labels []int) (pos, neg float64) {
+	for _, y := range labels {
+		if y == 1 {
+			pos++
+		} else {
+			neg++
+		}
+	}
+	return pos, neg
+}
+
 // sortedByScore returns indices ordering scores ascending (stable).
 func sortedByScore(scores []float64) []int {
 	idx := make([]int, len(scores))
@@ -237,14 +242,7 @@ func BinaryMetrics(scores []float64, labels []int, threshold float64) Metrics {
 // threshold closest to 0.5. With one class only it returns 0.5.
 func BestThreshold(scores []float64, labels []int) (float64, float64) {
 	idx := sortedByScore(scores)
-	var pos, neg float64
-	for _, y := range labels {
-		if y == 1 {
-			pos++
-		} else {
-			neg++
-		}
-	}
+	pos, neg := countBinary(labels)
 	if pos == 0 || neg == 0 {
 		return 0.5, math.NaN()
 	}
