@@ -32,8 +32,8 @@ adamloop:
 	VMOVUPS 0(AX), Y0              // x = p[i : i+8]
 	VMOVUPS 0(BX), Y1              // gi = g[i : i+8]
 	VMULPS  Y8, Y0, Y0             // x = x * decay
-	TESTQ   $1, R10
-	JZ      adamnol2
+	TESTQ   $1, R10                // if mode&1 == 0 (no L2 weight decay)
+	JZ      adamnol2               //   skip to adamnol2
 	VMULPS  Y7, Y0, Y4             // t = wd * x
 	VADDPS  Y4, Y1, Y1             // gi = gi + t
 
@@ -47,8 +47,8 @@ adamnol2:
 	VADDPS  Y5, Y3, Y3             // vi = vi + u
 	VMOVUPS Y2, 0(CX)              // m[i : i+8] = mi
 	VMOVUPS Y3, 0(DX)              // v[i : i+8] = vi
-	TESTQ   $2, R10
-	JZ      adamnoams
+	TESTQ   $2, R10                // if mode&2 == 0 (no AMSGrad)
+	JZ      adamnoams              //   skip to adamnoams
 	VMOVUPS 0(R8), Y4              // t = vmax[i : i+8]
 	VMAXPS  Y3, Y4, Y3             // vi = t > vi ? t : vi
 	VMOVUPS Y3, 0(R8)              // vmax[i : i+8] = vi
@@ -67,7 +67,7 @@ adamnoams:
 	ADDQ    $32, CX                // m = m[8:]
 	ADDQ    $32, DX                // v = v[8:]
 	SUBQ    $8, R9                 // n -= 8
-	JNZ     adamloop
+	JNZ     adamloop               // loop while n > 0
 	VZEROUPPER
 	RET
 
@@ -91,20 +91,20 @@ TEXT ·sgdStepAVX2(SB), NOSPLIT, $0-48
 sgdloop:
 	VMOVUPS 0(AX), Y0              // x = p[i : i+8]
 	VMOVUPS 0(BX), Y1              // d = g[i : i+8]
-	TESTQ   $1, R10
-	JZ      sgdnowd
+	TESTQ   $1, R10                // if mode&1 == 0 (no weight decay)
+	JZ      sgdnowd                //   skip to sgdnowd
 	VMULPS  Y15, Y0, Y4            // t = wd * x
 	VADDPS  Y4, Y1, Y1             // d = d + t
 
 sgdnowd:
-	TESTQ   $2, R10
-	JZ      sgdupdate
-	TESTQ   $4, R10
-	JNZ     sgdfirst
+	TESTQ   $2, R10                // if mode&2 == 0 (no momentum)
+	JZ      sgdupdate              //   p -= lr*d directly
+	TESTQ   $4, R10                // if mode&4 != 0 (first step)
+	JNZ     sgdfirst               //   b = d
 	VMULPS  0(CX), Y14, Y2         // b = momentum * buf[i : i+8]
 	VMULPS  Y13, Y1, Y4            // t = (1-dampening) * d
 	VADDPS  Y4, Y2, Y2             // b = b + t
-	JMP     sgdstore
+	JMP     sgdstore               // store b
 
 sgdfirst:
 	VMOVAPS Y1, Y2                 // b = d
@@ -112,11 +112,11 @@ sgdfirst:
 sgdstore:
 	VMOVUPS Y2, 0(CX)              // buf[i : i+8] = b
 	ADDQ    $32, CX                // buf = buf[8:]
-	TESTQ   $8, R10
-	JZ      sgdplain
+	TESTQ   $8, R10                // if mode&8 == 0 (not Nesterov)
+	JZ      sgdplain               //   d = b
 	VMULPS  Y14, Y2, Y4            // t = momentum * b
 	VADDPS  Y4, Y1, Y1             // d = d + t (Nesterov)
-	JMP     sgdupdate
+	JMP     sgdupdate              // update p
 
 sgdplain:
 	VMOVAPS Y2, Y1                 // d = b
@@ -128,6 +128,6 @@ sgdupdate:
 	ADDQ    $32, AX                // p = p[8:]
 	ADDQ    $32, BX                // g = g[8:]
 	SUBQ    $8, R9                 // n -= 8
-	JNZ     sgdloop
+	JNZ     sgdloop                // loop while n > 0
 	VZEROUPPER
 	RET

@@ -249,3 +249,46 @@ func TestSGDStepISAs(t *testing.T) {
 		}
 	})
 }
+
+// FuzzAdamStep compares the dispatched Adam update with the generic twin on
+// arbitrary bit patterns (NaN, infinities and subnormals included; any NaN
+// matches any NaN, as payloads depend on operand order).
+func FuzzAdamStep(f *testing.F) {
+	f.Add(uint64(1), uint16(37), uint8(0), []byte{0x7f, 0x80, 0, 0})
+	f.Add(uint64(2), uint16(8), uint8(7), []byte{0xff, 0xc0, 0, 1, 0, 0, 0x80, 0})
+	f.Fuzz(func(t *testing.T, seed uint64, n uint16, flags uint8, raw []byte) {
+		n %= 300
+		r := rand.New(rand.NewPCG(seed, 9))
+		vec := func(pos bool) []float32 {
+			s := make([]float32, n)
+			for i := range s {
+				s[i] = float32(r.NormFloat64())
+				if pos {
+					s[i] *= s[i]
+				}
+			}
+			return s
+		}
+		p, g, m, v, vm := vec(false), vec(false), vec(false), vec(true), vec(true)
+		for i := 0; i+4 <= len(raw) && n > 0; i += 4 { // plant raw bit patterns
+			b := uint32(raw[i])<<24 | uint32(raw[i+1])<<16 | uint32(raw[i+2])<<8 | uint32(raw[i+3])
+			[][]float32{p, g, m, v, vm}[i/4%5][(i/4)%int(n)] = math.Float32frombits(b)
+		}
+		h := AdamParams{Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, StepSize: 1e-3, BC2Sqrt: 0.3,
+			WeightDecay: float32(flags&1) * 0.01, Decoupled: flags&2 != 0, Decay: 0.9999, AMSGrad: flags&4 != 0}
+		wp, wm, wv, wvm := clone(p), clone(m), clone(v), clone(vm)
+		adamStepGeneric(wp, g, wm, wv, wvm, h)
+		AdamStep(p, g, m, v, vm, h)
+		for _, c := range []struct {
+			name      string
+			got, want []float32
+		}{{"p", p, wp}, {"m", m, wm}, {"v", v, wv}, {"vmax", vm, wvm}} {
+			for i := range c.want {
+				a, b := c.got[i], c.want[i]
+				if math.Float32bits(a) != math.Float32bits(b) && !(a != a && b != b) {
+					t.Fatalf("%s[%d] = %v, generic %v (n %d, flags %d)", c.name, i, a, b, n, flags)
+				}
+			}
+		}
+	})
+}
