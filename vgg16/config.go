@@ -34,6 +34,9 @@ type Config struct {
 	Imbalance string
 	// OnCollapse says what to do when the collapse detector fires: warn
 	// (default), stop, or fix (apply the next remedy).
+	// PosWeight overrides the plan's BCE pos_weight for two classes under
+	// the "weights" strategy (0: from the class counts).
+	PosWeight      float64
 	OnCollapse     string
 	Weights        string // pretrained weights (.pth or .safetensors) to start from
 	FreezeFeatures bool   // train only the classifier

@@ -117,6 +117,9 @@ func (r *run) setup() error {
 		return err
 	}
 	r.plan = data.PlanImbalance(td.counts)
+	if cfg.PosWeight > 0 && r.k == 2 {
+		r.plan.PosWeight = cfg.PosWeight
+	}
 	r.strategy = cfg.Imbalance
 	if r.strategy == "auto" {
 		r.strategy = r.plan.Strategy

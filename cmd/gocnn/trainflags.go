@@ -31,6 +31,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.Float64Var(&c.LR, "lr", 0, "learning rate (default 1e-4 for adam/adamw, 1e-2 for sgd)")
 	fs.StringVar(&c.Optim, "optim", "adam", "optimizer: adam, adamw or sgd")
 	fs.StringVar(&c.Imbalance, "imbalance", "auto", "auto, none, weights, focal, oversample or undersample")
+	fs.Float64Var(&c.PosWeight, "pos-weight", 0, "BCE pos_weight for two classes under -imbalance weights (default: from the class counts)")
 	fs.StringVar(&c.OnCollapse, "on-collapse", "warn", "when the model collapses: warn, stop, or fix (apply the next remedy)")
 	fs.StringVar(&c.Weights, "weights", "", "pretrained weights to start from (.pth or .safetensors)")
 	fs.BoolVar(&c.FreezeFeatures, "freeze-features", false, "train only the classifier head")
