@@ -54,28 +54,29 @@ type EpochRecord struct {
 
 // run is the state of one training run.
 type run struct {
-	cfg       Config
-	log       *logger
-	bar       *progress
-	td        *trainData
-	plan      data.ImbalancePlan
-	strategy  string
-	model     *Model
-	loss      *lossFn
-	opt       optim.Optimizer
-	loader    *data.Loader
-	val       *data.Loader
-	k         int
-	step      int
-	losses    []float64 // per-step training loss, this epoch
-	recent    []float64 // running losses for the collapse detector
-	gradNorm  float64
-	best      float64
-	bestEp    int
-	thr       float64
-	records   []EpochRecord
-	conflicts int
-	cache     *FeatureCache // the frozen backbone's training features, when worthwhile
+	cfg        Config
+	log        *logger
+	bar        *progress
+	td         *trainData
+	plan       data.ImbalancePlan
+	strategy   string
+	model      *Model
+	loss       *lossFn
+	opt        optim.Optimizer
+	loader     *data.Loader
+	val        *data.Loader
+	k          int
+	step       int
+	losses     []float64 // per-step training loss, this epoch
+	recent     []float64 // running losses for the collapse detector
+	gradNorm   float64
+	best       float64
+	bestEp     int
+	thr        float64
+	records    []EpochRecord
+	conflicts  int
+	cache      *FeatureCache
+	headLoaded bool // the output layer came from -weights // the frozen backbone's training features, when worthwhile
 }
 
 // Train trains a VGG as cfg says and returns the result. It writes
@@ -145,6 +146,11 @@ func (r *run) setup() error {
 			return err
 		}
 		r.log.say("loaded %s: %s", cfg.Weights, rep)
+		for _, name := range rep.Loaded {
+			if r.model.Last.Bias != nil && name == r.model.Last.Bias.Name {
+				r.headLoaded = true // the file's head fits: keep its bias
+			}
+		}
 	}
 	if cfg.FreezeFeatures {
 		r.model.FreezeFeatures()
@@ -174,44 +180,42 @@ func (r *run) setup() error {
 	return nil
 }
 
-// initBias sets the output bias to the class prior the loss sees: the plan's
-// BiasInit (zero under full weighting, the log prior without it).
+// initBias sets the output bias to the class prior the loss sees: the
+// plan's BiasInit under the plan's own strategy; under a forced strategy,
+// zero when it balances the classes (weights, resampling) and the log prior
+// of the training counts when it does not (none, focal).
 func (r *run) initBias() {
 	b := r.model.Last.Bias
-	if b == nil || r.cfg.Weights != "" && r.cfg.Resume {
+	if b == nil || r.headLoaded {
 		return
 	}
-	bias := r.plan.BiasInit
-	if r.strategy != r.plan.Strategy {
-		// The strategy differs from the plan's (forced by -imbalance): a
-		// weighted loss or a balanced sampler sees balanced classes, the
-		// plain loss sees the raw prior.
-		bias = data.PlanImbalance(r.balancedOrRaw()).BiasInit
-	}
 	vals := b.Value.Data()
+	if r.strategy == r.plan.Strategy {
+		if r.k == 2 {
+			vals[0] = float32(r.plan.BiasInit[0])
+			return
+		}
+		for c := range vals {
+			vals[c] = float32(r.plan.BiasInit[c])
+		}
+		return
+	}
+	clear(vals)
+	if r.strategy != "none" && r.strategy != "focal" {
+		return
+	}
+	counts, total := r.td.counts, 0
+	for _, n := range counts {
+		total += n
+	}
+	prior := func(n int) float64 { return math.Log(max(float64(n), 0.5) / float64(total)) }
 	if r.k == 2 {
-		vals[0] = float32(bias[0])
+		vals[0] = float32(prior(counts[1]) - prior(counts[0]))
 		return
 	}
 	for c := range vals {
-		vals[c] = float32(bias[c])
+		vals[c] = float32(prior(counts[c]))
 	}
-}
-
-// balancedOrRaw returns the counts the loss effectively sees under the
-// current strategy: equal counts when it balances, the raw counts otherwise.
-func (r *run) balancedOrRaw() []int {
-	if r.strategy == "none" || r.strategy == "focal" {
-		if r.k == 2 && r.strategy == "none" {
-			return r.td.counts
-		}
-		return r.td.counts
-	}
-	eq := make([]int, r.k)
-	for i := range eq {
-		eq[i] = 1
-	}
-	return eq
 }
 
 // newOptimizer builds cfg's optimizer over the trainable parameters.
