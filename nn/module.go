@@ -43,6 +43,10 @@ import (
 //     in place (after a Conv2d, in the convolution's own output pass), so
 //     the layer's output tensor, as returned by its Forward, then holds
 //     max(0,·). These layers' backward passes do not read their outputs.
+//   - Between a Conv2d or BatchNorm2d and a MaxPool2d, a ReLU is applied to
+//     the pooled output instead (max and ReLU commute; the gradients are the
+//     same bits), and the Conv2d's or BatchNorm2d's output goes to the
+//     shared buffers: it is valid only until the pool has read it.
 //   - In evaluation mode (SetTrain(false)) a Sequential's children write
 //     their outputs into the shared buffers too, in turn, except the output
 //     that the Sequential returns, which stays in its child's own buffer.

@@ -11,8 +11,9 @@ import (
 // needs only the sign of y). Called directly it writes y into its own
 // buffer; in a Sequential after a layer that owns its output and does not
 // read it in backward, y is that output rectified in place (or rectified by
-// the Conv2d's own output pass), and Backward masks dy in place when dy is in
-// the Sequential's shared buffers.
+// the Conv2d's own output pass, or, before a MaxPool2d, the pooled output
+// rectified in place), and Backward masks dy in place when dy is in the
+// Sequential's shared buffers.
 type ReLU struct {
 	y        *tensor.Tensor
 	noInGrad bool

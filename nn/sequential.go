@@ -27,8 +27,11 @@ import (
 // buffers of the root, a ReLU after a layer that owns its output and does not
 // read it in backward (Conv2d, BatchNorm2d, Linear, MaxPool2d,
 // AdaptiveAvgPool2d) rectifies that output in place, a Conv2d followed by a
-// ReLU applies max(0,·) in its own output pass, and in evaluation mode the
-// children's intermediate outputs alternate between the two buffers too.
+// ReLU applies max(0,·) in its own output pass, a Conv2d or BatchNorm2d,
+// ReLU, MaxPool2d run pools first and rectifies the pooled tensor (keeping
+// the pre-pool activation only until the pool has read it), and in
+// evaluation mode the children's intermediate outputs alternate between the
+// two buffers too.
 // These arrangements are fixed when children are added and when SetTrain is
 // called; a child called directly (At(i).Forward) behaves as a lone layer
 // except that its buffers are shared.
@@ -52,6 +55,14 @@ const (
 	stepConvReLU                // a Conv2d whose output pass applies the next child's ReLU
 	stepReLUApplied             // a ReLU after stepConvReLU: its input is already rectified
 	stepReLUInPlace             // a ReLU that rectifies the previous child's output in place
+	// A Conv2d or BatchNorm2d, ReLU, MaxPool2d run runs as the producer,
+	// MaxPool2d, ReLU (max and ReLU commute, and so do their backward passes,
+	// bit for bit): the producer's output, which no backward reads once the
+	// pool has its argmax, goes to the shared buffers, and the ReLU works on
+	// the 4x smaller pooled tensor.
+	stepToPool       // the producer: its output goes to the shared buffers
+	stepReLUDeferred // the ReLU: applied by the next step, forward and backward
+	stepPoolReLU     // the MaxPool2d: pools, then applies the ReLU in place
 )
 
 // NewSequential returns a Sequential of mods, named "0", "1", ….
@@ -97,21 +108,34 @@ func (s *Sequential) AddNamed(name string, m Module) *Sequential {
 
 // link decides how each child runs (fusing Conv2d→ReLU, rectifying in
 // place after a layer that owns its output and does not read it in
-// backward) and which children's outputs are shared: in evaluation mode,
-// all but the one that becomes s's output (the last child's, or the output
-// that trailing in-place ReLUs rectify), which stays in its own buffer.
+// backward, moving a ReLU after the MaxPool2d that follows it) and which
+// children's outputs are shared: a producer's before such a pool, and in
+// evaluation mode all but the one that becomes s's output (the last
+// child's, or the output that trailing in-place ReLUs rectify), which stays
+// in its own buffer.
 func (s *Sequential) link() {
 	s.steps = s.steps[:0]
 	for i, m := range s.mods {
 		st := stepPlain
 		if _, ok := m.(*ReLU); ok && i > 0 {
+			_, pool := s.at(i + 1).(*MaxPool2d)
 			switch s.mods[i-1].(type) {
-			case *Conv2d:
-				st = stepReLUApplied
-				s.steps[i-1] = stepConvReLU
-			case *BatchNorm2d, *Linear, *MaxPool2d, *AdaptiveAvgPool2d:
+			case *Conv2d, *BatchNorm2d:
+				if pool {
+					st = stepReLUDeferred
+					s.steps[i-1] = stepToPool
+				} else if _, conv := s.mods[i-1].(*Conv2d); conv {
+					st = stepReLUApplied
+					s.steps[i-1] = stepConvReLU
+				} else {
+					st = stepReLUInPlace
+				}
+			case *Linear, *MaxPool2d, *AdaptiveAvgPool2d:
 				st = stepReLUInPlace
 			}
+		}
+		if _, ok := m.(*MaxPool2d); ok && i > 0 && s.steps[i-1] == stepReLUDeferred {
+			st = stepPoolReLU
 		}
 		s.steps = append(s.steps, st)
 	}
@@ -122,10 +146,18 @@ func (s *Sequential) link() {
 	for i, m := range s.mods {
 		if c, ok := m.(sharer); ok {
 			if _, nested := m.(*Sequential); !nested {
-				c.setOutShared(s.eval && i < last)
+				c.setOutShared(s.steps[i] == stepToPool || s.eval && i < last)
 			}
 		}
 	}
+}
+
+// at returns child i, or nil past the end.
+func (s *Sequential) at(i int) Module {
+	if i < len(s.mods) {
+		return s.mods[i]
+	}
+	return nil
 }
 
 // setShared makes s and its whole subtree use a (the root's buffers).
@@ -177,6 +209,9 @@ func (s *Sequential) Forward(x *tensor.Tensor) *tensor.Tensor {
 		switch s.steps[i] {
 		case stepConvReLU:
 			x = m.(*Conv2d).forward(x, true)
+		case stepReLUDeferred:
+		case stepPoolReLU:
+			x = s.mods[i-1].(*ReLU).forwardInPlace(m.Forward(x))
 		case stepReLUApplied:
 			x = m.(*ReLU).forwardApplied(x)
 		case stepReLUInPlace:
@@ -221,6 +256,14 @@ func (s *Sequential) Backward(dy *tensor.Tensor) *tensor.Tensor {
 	}
 	for i := len(s.mods) - 1; i >= lo; i-- {
 		m := s.mods[i]
+		switch s.steps[i] {
+		case stepReLUDeferred:
+			continue
+		case stepPoolReLU:
+			r := s.mods[i-1].(*ReLU)
+			r.SetInputGrad(true)
+			dy = r.Backward(dy)
+		}
 		if ig, ok := m.(InputGrad); ok {
 			ig.SetInputGrad(i > lo || s.inputGrad)
 		}
