@@ -338,8 +338,13 @@ func (r *run) runEpoch(ctx context.Context, epoch, from int) (int, error) {
 	r.model.SetTrain(true)
 	if r.cfg.FreezeFeatures {
 		// A frozen backbone must not drift: batch norm keeps its running
-		// statistics, as the feature cache assumes.
-		r.model.Features.SetTrain(false)
+		// statistics, as the feature cache assumes. (The Sequential itself
+		// stays in training mode: only its BN layers switch.)
+		for i := 0; i < r.model.Features.Len(); i++ {
+			if bn, ok := r.model.Features.At(i).(*nn.BatchNorm2d); ok {
+				bn.SetTrain(false)
+			}
+		}
 	}
 	if r.cache != nil {
 		return r.runCachedEpoch(ctx, epoch)

@@ -275,3 +275,26 @@ func TestTrainFrozenBackboneUsesFeatureCache(t *testing.T) {
 		}
 	}
 }
+
+func TestTrainFrozenBackboneWithAugmentation(t *testing.T) {
+	skipSlow(t, "trains a VGG11 head")
+	cfg := quiet(t, Config{TrainSet: synthetic(60, 6, 9), ValSet: synthetic(20, 4, 10),
+		Arch: "vgg11_bn", Epochs: 1, Batch: 16, LR: 1e-3, FreezeFeatures: true})
+	before, err := New(Spec{Arch: "vgg11_bn", InChannels: 1, Size: 32, Outputs: 1, Head: HeadCompact, Algo: "im2col"}, cfg.Seed)
+	require.NoError(t, err)
+	res, err := Train(context.Background(), cfg)
+	require.NoError(t, err)
+	assert.NotContains(t, cfg.Log.(*bytes.Buffer).String(), "feature cache", "augmentation on: no cache")
+	ck, err := LoadCheckpoint(res.Checkpoint)
+	require.NoError(t, err)
+	for i, p := range ck.Model.Params() {
+		if strings.HasPrefix(p.Name, "features.") {
+			require.True(t, tensor.Equal(p.Value, before.Params()[i].Value), "%s changed although frozen", p.Name)
+		}
+	}
+	for _, b := range ck.Model.Net.Buffers() {
+		if b.Value != nil && strings.HasSuffix(b.Name, "running_mean") {
+			require.Equal(t, 0.0, b.Value.Sum(), "%s moved", b.Name)
+		}
+	}
+}
