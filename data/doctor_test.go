@@ -78,7 +78,7 @@ func TestDoctorPlanted(t *testing.T) {
 	require.Equal(t, 41, r.Readable)
 	require.InDelta(t, 36.0/5, r.Imbalance.Ratio, 1e-12)
 	require.Equal(t, StrategyWeights, r.Imbalance.Strategy)
-	require.InDelta(t, 36.0/5, r.Imbalance.PosWeight, 1e-12)
+	require.InDelta(t, EffectiveNumber(36)/EffectiveNumber(5), r.Imbalance.PosWeight, 1e-12)
 
 	require.Len(t, r.Unreadable, 2)
 	require.Contains(t, r.Unreadable[0].Path, "corrupt.jpg")

@@ -159,8 +159,12 @@ func TestPlanImbalance(t *testing.T) {
 	require.Equal(t, StrategyWeights, p.Strategy)
 	require.True(t, p.Extreme)
 	require.Equal(t, 100.0, p.Ratio)
-	require.Equal(t, 100.0, p.PosWeight)
-	require.InDeltaSlice(t, []float64{2.0 / 101, 200.0 / 101}, p.ClassWeights, 1e-12)
+	e0, e1 := EffectiveNumber(6000), EffectiveNumber(60)
+	require.InDelta(t, 997.5, e0, 0.1)
+	require.InDelta(t, 58.3, e1, 0.1)
+	require.InDelta(t, e0/e1, p.PosWeight, 1e-12)
+	require.InDelta(t, 17.1, p.PosWeight, 0.05)
+	require.InDeltaSlice(t, []float64{2 * e1 / (e0 + e1), 2 * e0 / (e0 + e1)}, p.ClassWeights, 1e-12)
 	require.Equal(t, []float64{0, 0}, p.BiasInit)
 	require.Contains(t, p.Reason, "pos_weight")
 
@@ -171,7 +175,8 @@ func TestPlanImbalance(t *testing.T) {
 	require.Zero(t, p.PosWeight)
 	mean := (p.ClassWeights[0] + p.ClassWeights[1] + p.ClassWeights[2]) / 3
 	require.InDelta(t, 1, mean, 1e-12)
-	require.InDelta(t, 10, p.ClassWeights[1]/p.ClassWeights[0], 1e-12)
+	require.InDelta(t, EffectiveNumber(100)/EffectiveNumber(10), p.ClassWeights[1]/p.ClassWeights[0], 1e-12)
+	require.InDelta(t, 9.6, p.ClassWeights[1]/p.ClassWeights[0], 0.05, "small classes: about the inverse frequency")
 	require.Zero(t, p.ClassWeights[3])
 	require.NotPanics(t, func() { PlanImbalance(nil) })
 }

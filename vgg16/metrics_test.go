@@ -94,3 +94,24 @@ func TestBinaryMetricsAndThreshold(t *testing.T) {
 	assert.True(t, math.IsNaN(one.ROCAUC))
 	assert.NotEmpty(t, one.Warnings)
 }
+
+func TestBestThresholdTakesThePlateauCentre(t *testing.T) {
+	var scores []float64
+	var labels []int
+	for i := 1; i <= 50; i++ { // negatives at 0.01 .. 0.50
+		scores = append(scores, float64(i)/100)
+		labels = append(labels, 0)
+	}
+	for _, s := range []float64{0.6, 0.7, 0.8, 0.9, 0.05} { // one hard positive
+		scores = append(scores, s)
+		labels = append(labels, 1)
+	}
+	thr, ba := BestThreshold(scores, labels)
+	// The best balanced accuracy, 0.9, holds for thresholds in (0.50, 0.60);
+	// 0.495 is within the slack (0.89). The centre lies between them.
+	assert.Greater(t, thr, 0.495)
+	assert.Less(t, thr, 0.55)
+	assert.InDelta(t, 0.9, ba, 1e-12)
+	assert.InDelta(t, 0.5225, logitMidpoint(0.495, 0.55), 1e-3)
+	assert.Equal(t, 0.3, logitMidpoint(0, 0.6), "plain mean at the ends")
+}
