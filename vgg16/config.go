@@ -40,17 +40,22 @@ type Config struct {
 	OnCollapse     string
 	Weights        string // pretrained weights (.pth or .safetensors) to start from
 	FreezeFeatures bool   // train only the classifier
-	NoAugment      bool   // no random horizontal flips during training
-	Out            string // output folder for checkpoints and metrics; default "runs/<time>"
-	Seed           uint64
-	ValFraction    float64 // fraction held out when Val is empty; default 0.2
-	Resume         bool    // continue from Out/last.safetensors
-	Threads        int     // kernel worker goroutines; 0 means GOMAXPROCS
-	MaxSteps       int     // stop after this many optimizer steps (0: no limit); for tests and demos
-	EvalEvery      int     // also check for collapse every N steps in long epochs (0: per epoch only)
-	JSON           bool    // log JSON lines instead of text
-	NoProgress     bool    // no progress bar even on a terminal
-	Log            io.Writer
+	// Augment adds random horizontal flips during training. It is off by
+	// default: flipping assumes a mirror symmetry that not every dataset has
+	// (Fashion-MNIST's shoes all face left), and on the embedded 100:1 task
+	// (seed 0) it helped VGG16-BN (test balanced accuracy 0.953 -> 0.959) but
+	// hurt VGG16 without BN (0.952 -> 0.931).
+	Augment     bool
+	Out         string // output folder for checkpoints and metrics; default "runs/<time>"
+	Seed        uint64
+	ValFraction float64 // fraction held out when Val is empty; default 0.2
+	Resume      bool    // continue from Out/last.safetensors
+	Threads     int     // kernel worker goroutines; 0 means GOMAXPROCS
+	MaxSteps    int     // stop after this many optimizer steps (0: no limit); for tests and demos
+	EvalEvery   int     // also check for collapse every N steps in long epochs (0: per epoch only)
+	JSON        bool    // log JSON lines instead of text
+	NoProgress  bool    // no progress bar even on a terminal
+	Log         io.Writer
 }
 
 // knownArchs are the VGG configurations torchvision defines.

@@ -168,7 +168,7 @@ func (r *run) setup() error {
 		return err
 	}
 	r.describe(head)
-	if cfg.FreezeFeatures && CacheWorthwhile(true, !cfg.NoAugment) {
+	if cfg.FreezeFeatures && CacheWorthwhile(true, cfg.Augment) {
 		c, err := BuildFeatureCache(context.Background(), r.model, r.td.train, r.td.pre.Transform(), CacheOptions{Batch: r.cfg.Batch, MaxBytes: 2 << 30})
 		if err != nil {
 			r.log.say("feature cache: %v; training with full forward passes", err)
@@ -256,7 +256,7 @@ func (r *run) newLoaders() error {
 	var err error
 	r.loader, err = data.NewLoader(r.td.train, data.LoaderConfig{
 		BatchSize: batch, Channels: pre.Channels, Height: pre.Size, Width: pre.Size,
-		Transform: pre.trainTransform(!r.cfg.NoAugment), Sampler: sampler, Shuffle: true,
+		Transform: pre.trainTransform(r.cfg.Augment), Sampler: sampler, Shuffle: true,
 		Seed: r.cfg.Seed, DropLast: n >= 2*batch,
 	})
 	if err != nil {

@@ -209,7 +209,7 @@ func (p poisoned) Load(i int, dst *data.Image) error {
 func TestTrainNonFiniteLossStopsWithError(t *testing.T) {
 	skipSlow(t, "trains a VGG11")
 	cfg := quiet(t, Config{TrainSet: poisoned{synthetic(80, 8, 5)}, ValSet: synthetic(20, 4, 6),
-		Arch: "vgg11", Epochs: 2, Batch: 8, NoAugment: true})
+		Arch: "vgg11", Epochs: 2, Batch: 8})
 	_, err := Train(context.Background(), cfg)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "non-finite")
@@ -217,7 +217,7 @@ func TestTrainNonFiniteLossStopsWithError(t *testing.T) {
 
 	// Poisoned from the second epoch on: the first epoch's checkpoint stays.
 	cfg = quiet(t, Config{TrainSet: poisonedAfter{synthetic(80, 8, 5), 1 + 88 + 88 + 8, new(atomic.Int64)}, ValSet: synthetic(20, 4, 6),
-		Arch: "vgg11", Epochs: 2, Batch: 8, NoAugment: true})
+		Arch: "vgg11", Epochs: 2, Batch: 8})
 	_, err = Train(context.Background(), cfg)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "last good checkpoint")
@@ -251,7 +251,7 @@ func (p poisonedAfter) Load(i int, dst *data.Image) error {
 func TestTrainFrozenBackboneUsesFeatureCache(t *testing.T) {
 	skipSlow(t, "trains a VGG11 head")
 	cfg := quiet(t, Config{TrainSet: synthetic(120, 12, 7), ValSet: synthetic(40, 8, 8),
-		Arch: "vgg11_bn", Epochs: 3, Batch: 16, LR: 1e-3, FreezeFeatures: true, NoAugment: true})
+		Arch: "vgg11_bn", Epochs: 3, Batch: 16, LR: 1e-3, FreezeFeatures: true})
 	before, err := New(Spec{Arch: "vgg11_bn", InChannels: 1, Size: 32, Outputs: 1, Head: HeadCompact, Algo: "im2col"}, cfg.Seed)
 	require.NoError(t, err)
 	res, err := Train(context.Background(), cfg)
@@ -279,7 +279,7 @@ func TestTrainFrozenBackboneUsesFeatureCache(t *testing.T) {
 func TestTrainFrozenBackboneWithAugmentation(t *testing.T) {
 	skipSlow(t, "trains a VGG11 head")
 	cfg := quiet(t, Config{TrainSet: synthetic(60, 6, 9), ValSet: synthetic(20, 4, 10),
-		Arch: "vgg11_bn", Epochs: 1, Batch: 16, LR: 1e-3, FreezeFeatures: true})
+		Arch: "vgg11_bn", Epochs: 1, Batch: 16, LR: 1e-3, FreezeFeatures: true, Augment: true})
 	before, err := New(Spec{Arch: "vgg11_bn", InChannels: 1, Size: 32, Outputs: 1, Head: HeadCompact, Algo: "im2col"}, cfg.Seed)
 	require.NoError(t, err)
 	res, err := Train(context.Background(), cfg)

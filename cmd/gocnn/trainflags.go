@@ -40,7 +40,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.IntVar(&c.Threads, "threads", 0, "kernel worker goroutines (default GOMAXPROCS)")
 	fs.IntVar(&c.MaxSteps, "max-steps", 0, "stop after this many optimizer steps (0: no limit)")
 	fs.BoolVar(&c.JSON, "json", false, "log JSON lines instead of text")
-	fs.BoolVar(&c.NoAugment, "no-augment", false, "no random horizontal flips during training")
+	fs.BoolVar(&c.Augment, "augment", false, "random horizontal flips during training (off by default: not every dataset is mirror-symmetric)")
 	fs.StringVar(&c.Algo, "algo", "auto", "convolution algorithm: auto, direct, im2col or winograd")
 	fs.IntVar(&c.EvalEvery, "eval-every", 0, "also check for collapse every N steps (0: once per epoch)")
 	return t
