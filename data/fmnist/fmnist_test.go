@@ -25,7 +25,7 @@ func TestDefault(t *testing.T) {
 	}
 	plan := data.PlanImbalance(data.ClassCounts(s.Train))
 	require.Equal(t, data.StrategyWeights, plan.Strategy)
-	require.InDelta(t, 100, plan.PosWeight, 1e-9)
+	require.InDelta(t, data.EffectiveNumber(6000)/data.EffectiveNumber(60), plan.PosWeight, 1e-9)
 }
 
 // TestMatchesDebian checks the embedded images against the full set, when
