@@ -132,3 +132,24 @@ func sigmoid(x float64) float64 {
 	e := math.Exp(x)
 	return e / (1 + e)
 }
+
+// elementwiseBackward is the backward pass of a loss whose forward cached
+// g = d l_i / d x_i per element: dx[i] = g[i] · upstream_i, divided by the
+// element count for a mean. op names the loss in panics.
+func (o *lossOut) elementwiseBackward(op string, r Reduction, dy, g *tensor.Tensor) *tensor.Tensor {
+	out := o.scalar
+	if r == ReduceNone {
+		out = o.none
+	}
+	d := checkUpstream(op, r, dy, out)
+	o.grad = ensure(o.grad, dimsOf(g))
+	gs, dx := g.Data(), o.grad.Data()
+	scale := 1.0
+	if r == ReduceMean {
+		scale = 1 / float64(len(gs))
+	}
+	for i := range gs {
+		dx[i] = float32(float64(gs[i]) * scale * upstream(r, d, i))
+	}
+	return o.grad
+}

@@ -103,19 +103,5 @@ func (l *BCEWithLogits) Forward(x, t *tensor.Tensor) *tensor.Tensor {
 // Backward returns the gradient with respect to the logits. dy is the
 // upstream gradient of the output (nil means 1, or all ones for none).
 func (l *BCEWithLogits) Backward(dy *tensor.Tensor) *tensor.Tensor {
-	out := l.out.scalar
-	if l.Reduction == ReduceNone {
-		out = l.out.none
-	}
-	d := checkUpstream("BCEWithLogits", l.Reduction, dy, out)
-	l.out.grad = ensure(l.out.grad, dimsOf(l.g))
-	g, dx := l.g.Data(), l.out.grad.Data()
-	scale := 1.0
-	if l.Reduction == ReduceMean {
-		scale = 1 / float64(len(g))
-	}
-	for i := range g {
-		dx[i] = float32(float64(g[i]) * scale * upstream(l.Reduction, d, i))
-	}
-	return l.out.grad
+	return l.out.elementwiseBackward("BCEWithLogits", l.Reduction, dy, l.g)
 }

@@ -83,21 +83,7 @@ func (l *SigmoidFocal) Forward(x, t *tensor.Tensor) *tensor.Tensor {
 
 // Backward returns the gradient with respect to the logits (dy nil means 1).
 func (l *SigmoidFocal) Backward(dy *tensor.Tensor) *tensor.Tensor {
-	out := l.out.scalar
-	if l.Reduction == ReduceNone {
-		out = l.out.none
-	}
-	d := checkUpstream("SigmoidFocal", l.Reduction, dy, out)
-	l.out.grad = ensure(l.out.grad, dimsOf(l.g))
-	g, dx := l.g.Data(), l.out.grad.Data()
-	scale := 1.0
-	if l.Reduction == ReduceMean {
-		scale = 1 / float64(len(g))
-	}
-	for i := range g {
-		dx[i] = float32(float64(g[i]) * scale * upstream(l.Reduction, d, i))
-	}
-	return l.out.grad
+	return l.out.elementwiseBackward("SigmoidFocal", l.Reduction, dy, l.g)
 }
 
 // SoftmaxFocal is the multi-class focal loss (Lin et al. 2017) on logits z
