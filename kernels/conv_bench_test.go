@@ -55,3 +55,20 @@ func benchConv(b *testing.B, p ConvParams, algo Algo, pass string) {
 	}
 	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
+
+// cifarBenchLayers are the CIFAR-style VGG16's distinct shapes at 32x32
+// (batch 64), where the images of the deep layers are 8x8 down to 2x2.
+var cifarBenchLayers = [][3]int{{1, 64, 32}, {64, 64, 32}, {64, 128, 16}, {128, 128, 16},
+	{128, 256, 8}, {256, 256, 8}, {256, 512, 4}, {512, 512, 4}, {512, 512, 2}}
+
+func BenchmarkConvCIFAR(b *testing.B) {
+	for _, l := range cifarBenchLayers {
+		p := ConvParams{N: 64, C: l[0], K: l[1], H: l[2], W: l[2], R: 3, S: 3, PadH: 1, PadW: 1}
+		for _, pass := range []string{"fwd", "bwd"} {
+			for _, algo := range []Algo{AlgoIm2col, AlgoWinograd} {
+				name := fmt.Sprintf("c=%d,k=%d,hw=%d/pass=%s/algo=%v", l[0], l[1], l[2], pass, algo)
+				b.Run(name, func(b *testing.B) { benchConv(b, p, algo, pass) })
+			}
+		}
+	}
+}

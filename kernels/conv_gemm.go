@@ -115,8 +115,15 @@ func convEpilogue(c []float32, ldc, rows, cols int, bias []float32, row0 int, re
 // strides, so a transposed operand is packed by swapping them). Rows beyond m
 // are zero.
 func convPackA(dst []float32, a []float32, rs, cs, m, k int) {
+	convPackAS(dst, k*convMR, a, rs, cs, m, k)
+}
+
+// convPackAS is convPackA with an explicit panel stride aps >= 6k: it fills
+// columns [0,k) of panels that may be wider, so that several sources can be
+// packed side by side along k (dst offset by 6*p0 for columns from p0).
+func convPackAS(dst []float32, aps int, a []float32, rs, cs, m, k int) {
 	for ip := 0; ip < convPanels(m, convMR); ip++ {
-		d := dst[ip*k*convMR : (ip+1)*k*convMR]
+		d := dst[ip*aps : ip*aps+k*convMR]
 		rows := min(convMR, m-ip*convMR)
 		for r := 0; r < convMR; r++ {
 			if r >= rows {
@@ -126,6 +133,12 @@ func convPackA(dst []float32, a []float32, rs, cs, m, k int) {
 				continue
 			}
 			src := (ip*convMR + r) * rs
+			if cs == 1 {
+				for p, v := range a[src : src+k] {
+					d[p*convMR+r] = v
+				}
+				continue
+			}
 			for p := 0; p < k; p++ {
 				d[p*convMR+r] = a[src+p*cs]
 			}
@@ -151,5 +164,33 @@ func convPackB(dst []float32, b []float32, rs, cs, k, n int) {
 			}
 			clear(row[cols:])
 		}
+	}
+}
+
+// convPackBAt packs rows [0,k) and columns [0,n) of B (B[p][j] = b[p*rs+j])
+// into columns [t0, t0+n) of 16-column panels of stride ps, so that several
+// sources can sit side by side along n. Columns past t0+n are not touched
+// (see convZeroTail).
+func convPackBAt(dst []float32, ps int, b []float32, rs, k, n, t0 int) {
+	for p := 0; p < k; p++ {
+		src := b[p*rs : p*rs+n]
+		for j := 0; j < n; {
+			t := t0 + j
+			e := min(n, j+convNR-t%convNR)
+			copy(dst[t/convNR*ps+p*convNR+t%convNR:][:e-j], src[j:e])
+			j = e
+		}
+	}
+}
+
+// convZeroTail zeroes columns [n, 16*ceil(n/16)) of the last of the
+// 16-column panels (stride ps, k rows) holding n columns.
+func convZeroTail(dst []float32, ps, k, n int) {
+	if n%convNR == 0 {
+		return
+	}
+	base := n / convNR * ps
+	for p := 0; p < k; p++ {
+		clear(dst[base+p*convNR+n%convNR : base+(p+1)*convNR])
 	}
 }

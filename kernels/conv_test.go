@@ -45,6 +45,12 @@ func convTestShapes() []ConvParams {
 		{N: 3, C: 2, H: 5, W: 3, K: 33, R: 3, S: 3, PadH: 2, PadW: 2},
 		{N: 1, C: 31, H: 17, W: 17, K: 37, R: 3, S: 3, PadH: 1, PadW: 1},
 		{N: 0, C: 3, H: 5, W: 5, K: 2, R: 3, S: 3},
+		// Small images in larger batches: im2col packs several whole images
+		// side by side per block (forward and backward data group columns,
+		// backward weights groups pixels along k), with partial last groups.
+		{N: 37, C: 20, H: 2, W: 3, K: 21, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 11, C: 9, H: 4, W: 4, K: 13, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 7, C: 5, H: 9, W: 7, K: 10, R: 3, S: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1},
 	}
 	return ps
 }
@@ -199,7 +205,8 @@ func testConvShape(t *testing.T, p ConvParams, algo Algo, relu bool, seed uint64
 func TestConvWorkersSameBits(t *testing.T) {
 	for _, p := range []ConvParams{
 		{N: 2, C: 19, H: 13, W: 11, K: 14, R: 3, S: 3, PadH: 1, PadW: 1},
-		{N: 4, C: 5, H: 32, W: 30, K: 9, R: 3, S: 3, PadH: 1, PadW: 1}, // Winograd weight gradient
+		{N: 4, C: 5, H: 32, W: 30, K: 9, R: 3, S: 3, PadH: 1, PadW: 1},  // Winograd weight gradient
+		{N: 29, C: 14, H: 3, W: 2, K: 17, R: 3, S: 3, PadH: 1, PadW: 1}, // small images grouped
 	} {
 		testConvWorkersSameBits(t, p)
 	}

@@ -29,6 +29,7 @@ type im2colPlan struct {
 	x, w, bias, y []float32
 	relu          bool
 	nw, nc, items int
+	ipb           int // images per block when small images are grouped (0: one image's columns per block)
 	gm, gn        int // backward-weights worker grid
 	cb            int // backward-data channels per group
 
@@ -73,6 +74,14 @@ func (q *im2colPlan) forward(x, w, bias, y []float32, relu bool) {
 	}
 	q.nc = nc
 	q.items = p.N * convPanels(q.P, nc)
+	q.ipb = 0
+	if q.P < convGroupCols/2 {
+		// Small images: a block holds whole images side by side, so that
+		// the packed weights are reused over many columns instead of being
+		// streamed again for each image's few pixels.
+		q.ipb = min(convGroupCols/q.P, (p.N+nw-1)/nw)
+		q.items = (p.N + q.ipb - 1) / q.ipb
+	}
 	nw = min(nw, q.items)
 	q.ensureWorkers(nw)
 	q.x, q.bias, q.y, q.relu, q.nw = x, bias, y, relu, nw
@@ -88,6 +97,10 @@ func (q *im2colPlan) packW(lo, hi int) {
 
 func (q *im2colPlan) forwardWorker(lo, hi int) {
 	p := q.p
+	if q.ipb > 0 {
+		q.forwardGrouped(lo, hi)
+		return
+	}
 	for wk := lo; wk < hi; wk++ {
 		ws := q.worker(wk)
 		ws.b = growFloats(ws.b, q.crs*q.nc)
@@ -95,7 +108,8 @@ func (q *im2colPlan) forwardWorker(lo, hi int) {
 		for it := wk * q.items / q.nw; it < (wk+1)*q.items/q.nw; it++ {
 			n, j0 := it/blocks, it%blocks*q.nc
 			ncur := min(q.nc, q.P-j0)
-			q.packCols(ws.b, q.x[n*p.C*p.H*p.W:], j0, ncur)
+			q.packCols(ws.b, q.x[n*p.C*p.H*p.W:], j0, ncur, 0)
+			convZeroTail(ws.b, q.crs*convNR, q.crs, ncur)
 			yn := q.y[n*p.K*q.P:]
 			convGemm(p.K, ncur, q.crs, q.ap, q.crs*convMR, ws.b, q.crs*convNR,
 				yn[j0:], q.P, false, q.bias, q.relu)
@@ -103,9 +117,46 @@ func (q *im2colPlan) forwardWorker(lo, hi int) {
 	}
 }
 
+// forwardGrouped is forwardWorker for small images: each item is a block
+// of ipb whole images whose columns are packed side by side; the product
+// goes to the worker's C scratch and is then copied into each image's
+// planes of y.
+func (q *im2colPlan) forwardGrouped(lo, hi int) {
+	p := q.p
+	chw, kp := p.C*p.H*p.W, p.K*q.P
+	for wk := lo; wk < hi; wk++ {
+		ws := q.worker(wk)
+		ws.b = growFloats(ws.b, q.crs*q.ipb*q.P+convNR*q.crs)
+		ws.c = growFloats(ws.c, p.K*q.ipb*q.P)
+		for it := wk * q.items / q.nw; it < (wk+1)*q.items/q.nw; it++ {
+			n0 := it * q.ipb
+			n1 := min(n0+q.ipb, p.N)
+			ncur := (n1 - n0) * q.P
+			for n := n0; n < n1; n++ {
+				q.packCols(ws.b, q.x[n*chw:], 0, q.P, (n-n0)*q.P)
+			}
+			convZeroTail(ws.b, q.crs*convNR, q.crs, ncur)
+			convGemm(p.K, ncur, q.crs, q.ap, q.crs*convMR, ws.b, q.crs*convNR,
+				ws.c, ncur, false, q.bias, q.relu)
+			for n := n0; n < n1; n++ {
+				yn, src := q.y[n*kp:(n+1)*kp], ws.c[(n-n0)*q.P:]
+				for k := 0; k < p.K; k++ {
+					copy(yn[k*q.P:(k+1)*q.P], src[k*ncur:k*ncur+q.P])
+				}
+			}
+		}
+	}
+}
+
+// convGroupCols is the number of columns (pixels over several images) a
+// block of small images aims at.
+const convGroupCols = 256
+
 // packCols packs columns [j0, j0+ncur) of image xn's im2col matrix (rows
-// c*R*S + r*S + s, columns oh*OW + ow) into 16-column panels of stride CRS*16.
-func (q *im2colPlan) packCols(dst, xn []float32, j0, ncur int) {
+// c*R*S + r*S + s, columns oh*OW + ow) into columns [t0, t0+ncur) of
+// 16-column panels of stride CRS*16. The last panel's tail is left alone
+// (convZeroTail).
+func (q *im2colPlan) packCols(dst, xn []float32, j0, ncur, t0 int) {
 	p := q.p
 	ps := q.crs * convNR
 	for pp := 0; pp < q.crs; pp++ {
@@ -114,8 +165,8 @@ func (q *im2colPlan) packCols(dst, xn []float32, j0, ncur int) {
 		hOff, wOff := r*p.DilH-p.PadH, s*p.DilW-p.PadW
 		d := dst[pp*convNR:]
 		oh, ow := j0/q.ow, j0%q.ow
-		for jj := 0; jj < ncur; {
-			run := min(q.ow-ow, ncur-jj)
+		for jj := t0; jj < t0+ncur; {
+			run := min(q.ow-ow, t0+ncur-jj)
 			h := oh*p.StrideH + hOff
 			if h < 0 || h >= p.H {
 				for t := jj; t < jj+run; t++ {
@@ -147,9 +198,6 @@ func (q *im2colPlan) packCols(dst, xn []float32, j0, ncur int) {
 			}
 			jj += run
 			oh, ow = oh+1, 0
-		}
-		for t := ncur; t&15 != 0; t++ {
-			d[t>>4*ps+t&15] = 0
 		}
 	}
 }
@@ -184,12 +232,27 @@ func (q *im2colPlan) backwardWeightsWorker(lo, hi int) {
 		ws := q.worker(wk)
 		ws.a = growFloats(ws.a, convPanels(m1-m0, convMR)*convMR*kc)
 		ws.b = growFloats(ws.b, convPanels(j1-j0, convNR)*convNR*kc)
+		if ipb := kc / q.P; ipb >= 2 {
+			// Small images: ipb images' pixels side by side along k.
+			for n0 := 0; n0 < p.N; n0 += ipb {
+				n1 := min(n0+ipb, p.N)
+				kk := (n1 - n0) * q.P
+				for n := n0; n < n1; n++ {
+					t0 := (n - n0) * q.P
+					convPackAS(ws.a[t0*convMR:], kk*convMR, q.y[(n*p.K+m0)*q.P:], q.P, 1, m1-m0, q.P)
+					q.packColsT(ws.b[t0*convNR:], kk*convNR, q.x[n*p.C*p.H*p.W:], j0, j1, 0, q.P)
+				}
+				convGemm(m1-m0, j1-j0, kk, ws.a, kk*convMR, ws.b, kk*convNR,
+					q.w[m0*q.crs+j0:], q.crs, true, nil, false)
+			}
+			continue
+		}
 		for n := 0; n < p.N; n++ {
 			xn := q.x[n*p.C*p.H*p.W:]
 			for p0 := 0; p0 < q.P; p0 += kc {
 				kk := min(kc, q.P-p0)
 				convPackA(ws.a, q.y[(n*p.K+m0)*q.P+p0:], q.P, 1, m1-m0, kk)
-				q.packColsT(ws.b, xn, j0, j1, p0, kk)
+				q.packColsT(ws.b, kk*convNR, xn, j0, j1, p0, kk)
 				convGemm(m1-m0, j1-j0, kk, ws.a, kk*convMR, ws.b, kk*convNR,
 					q.w[m0*q.crs+j0:], q.crs, true, nil, false)
 			}
@@ -198,10 +261,10 @@ func (q *im2colPlan) backwardWeightsWorker(lo, hi int) {
 }
 
 // packColsT packs rows [p0, p0+kk) (pixels) and columns [j0, j1) (c,r,s) of
-// image xn's transposed im2col matrix into 16-column panels of stride kk*16.
-func (q *im2colPlan) packColsT(dst, xn []float32, j0, j1, p0, kk int) {
+// image xn's transposed im2col matrix into the first kk rows of 16-column
+// panels of stride ps >= kk*16.
+func (q *im2colPlan) packColsT(dst []float32, ps int, xn []float32, j0, j1, p0, kk int) {
 	p := q.p
-	ps := kk * convNR
 	for j := j0; j < j1+(-(j1-j0))&15; j++ {
 		jj := j - j0
 		d := dst[jj>>4*ps+jj&15:]
@@ -290,6 +353,10 @@ func (q *im2colPlan) backwardDataWorker(lo, hi int) {
 		ws.b = growFloats(ws.b, p.K*q.nc)
 		ws.c = growFloats(ws.c, q.cb*q.rs*q.nc)
 		c0, c1 := g0*q.cb, min(g1*q.cb, p.C)
+		if ipb := q.nc / q.P; ipb >= 2 {
+			q.backwardDataGrouped(ws, ipb, g0, g1)
+			continue
+		}
 		for n := 0; n < p.N; n++ {
 			dxn := q.y[n*p.C*p.H*p.W:]
 			clear(dxn[c0*p.H*p.W : c1*p.H*p.W])
@@ -301,22 +368,49 @@ func (q *im2colPlan) backwardDataWorker(lo, hi int) {
 					r0 := g * q.cb * q.rs
 					convGemm(rows, ncur, p.K, q.ap[r0*p.K:], p.K*convMR, ws.b, p.K*convNR,
 						ws.c, ncur, false, nil, false)
-					q.col2im(dxn, ws.c, r0, rows, j0, ncur)
+					q.col2im(dxn, ws.c, ncur, r0, rows, j0, ncur)
 				}
 			}
 		}
 	}
 }
 
+// backwardDataGrouped is backwardDataWorker's loop for small images, ipb
+// whole images' columns side by side per product, for channel groups
+// [g0, g1).
+func (q *im2colPlan) backwardDataGrouped(ws *im2colWorker, ipb, g0, g1 int) {
+	p := q.p
+	chw := p.C * p.H * p.W
+	c0, c1 := g0*q.cb, min(g1*q.cb, p.C)
+	for n0 := 0; n0 < p.N; n0 += ipb {
+		n1 := min(n0+ipb, p.N)
+		ncur := (n1 - n0) * q.P
+		for n := n0; n < n1; n++ {
+			convPackBAt(ws.b, p.K*convNR, q.x[n*p.K*q.P:], q.P, p.K, q.P, (n-n0)*q.P)
+			clear(q.y[n*chw+c0*p.H*p.W : n*chw+c1*p.H*p.W])
+		}
+		convZeroTail(ws.b, p.K*convNR, p.K, ncur)
+		for g := g0; g < g1; g++ {
+			rows := (min((g+1)*q.cb, p.C) - g*q.cb) * q.rs
+			r0 := g * q.cb * q.rs
+			convGemm(rows, ncur, p.K, q.ap[r0*p.K:], p.K*convMR, ws.b, p.K*convNR,
+				ws.c, ncur, false, nil, false)
+			for n := n0; n < n1; n++ {
+				q.col2im(q.y[n*chw:], ws.c[(n-n0)*q.P:], ncur, r0, rows, 0, q.P)
+			}
+		}
+	}
+}
+
 // col2im adds dcol's rows [r0, r0+rows) (columns j0..j0+ncur, row stride
-// ncur) into the matching input positions of dxn.
-func (q *im2colPlan) col2im(dxn, dcol []float32, r0, rows, j0, ncur int) {
+// ld) into the matching input positions of dxn.
+func (q *im2colPlan) col2im(dxn, dcol []float32, ld, r0, rows, j0, ncur int) {
 	p := q.p
 	for i := 0; i < rows; i++ {
 		pp := r0 + i
 		c, r, s := pp/q.rs, pp%q.rs/p.S, pp%p.S
 		plane := dxn[c*p.H*p.W : (c+1)*p.H*p.W]
-		src := dcol[i*ncur : (i+1)*ncur]
+		src := dcol[i*ld : i*ld+ncur]
 		hOff, wOff := r*p.DilH-p.PadH, s*p.DilW-p.PadW
 		oh, ow := j0/q.ow, j0%q.ow
 		for jj := 0; jj < ncur; {
