@@ -1,7 +1,7 @@
 // This file holds AlgoAuto's choice: time the applicable algorithms once per
-// shape, worker count and ISA (best of three runs of one image, in process
-// CPU time where the OS provides it), and remember the winner for the
-// process.
+// shape, worker count and ISA (best of three runs on a batch of up to about
+// a GFLOP, in process CPU time where the OS provides it), and remember the
+// winner for the process.
 
 package kernels
 
@@ -16,10 +16,15 @@ var wallStart = time.Now()
 // wallClock returns seconds since the package started.
 func wallClock() float64 { return time.Since(wallStart).Seconds() }
 
-// convAutoMinFLOPs is the direct-convolution size of one image below which
+// convAutoMinFLOPs is the direct-convolution size of a call below which
 // auto does not time candidates and takes im2col (timing noise would
-// dominate).
-const convAutoMinFLOPs = 20e6
+// dominate). convAutoTimeFLOPs is the size of the batch it times: enough
+// images that Winograd's tiles and im2col's grouped small images run as in
+// the real call (one 224x224 image already exceeds it).
+const (
+	convAutoMinFLOPs  = 20e6
+	convAutoTimeFLOPs = 1e9
+)
 
 type convAutoKey struct {
 	p       ConvParams
@@ -40,12 +45,12 @@ func autoAlgo(p ConvParams) Algo {
 		return AlgoIm2col
 	}
 	if os.Getenv("GOCNN_CONV_AUTO") == "heuristic" {
-		if p.C >= 16 && p.K >= 16 {
+		if p.C >= 16 && p.K >= 16 && p.OutH() >= 4 && p.OutW() >= 4 {
 			return AlgoWinograd
 		}
 		return AlgoIm2col
 	}
-	if p.FLOPs()/float64(max(p.N, 1)) < convAutoMinFLOPs {
+	if p.FLOPs() < convAutoMinFLOPs {
 		return AlgoIm2col
 	}
 	key := convAutoKey{p, Threads(), Active()}
@@ -54,11 +59,14 @@ func autoAlgo(p ConvParams) Algo {
 	if a, ok := convAuto.choice[key]; ok {
 		return a
 	}
-	// Time one image: the ranking does not depend on the batch, and model
-	// construction stays quick (VGG16 at batch 8 would otherwise spend
-	// seconds here).
+	// Time a batch of about convAutoTimeFLOPs: small images rank
+	// differently one at a time (Winograd at 8x8 has 4 tiles per image,
+	// too few to amortise its transforms, but beats im2col 2x at batch 64),
+	// while large images need only one, which keeps model construction
+	// quick (VGG16 at 224 and batch 8 would otherwise spend seconds here).
 	tp := p
-	tp.N = 1
+	perImage := p.FLOPs() / float64(p.N)
+	tp.N = min(p.N, max(1, int(convAutoTimeFLOPs/perImage)))
 	x := convFloats(tp.N * p.C * p.H * p.W)
 	w := convFloats(p.K * p.C * p.R * p.S)
 	y := convFloats(tp.N * p.K * p.OutH() * p.OutW())

@@ -14,6 +14,8 @@ package kernels
 // im2colWorker is one worker's scratch.
 type im2colWorker struct {
 	a, b, c []float32
+	xp      []float32 // zero-padded images, borders always zero (small-image paths)
+	dxp     []float32 // padded input gradients (small-image backward data)
 }
 
 // im2colPlan is the im2col state of a Conv.
@@ -30,6 +32,12 @@ type im2colPlan struct {
 	relu          bool
 	nw, nc, items int
 	ipb           int // images per block when small images are grouped (0: one image's columns per block)
+
+	// Small-image paths (im2col_small.go): the padded image size and the
+	// separable gather offsets into padded images.
+	hp, wp, chwp int
+	crsOff       []int32 // row (c,r,s) -> c*hp*wp + r*dilH*wp + s*dilW
+	colOff       []int32 // column i*P + (oh,ow) -> i*chwp + oh*strideH*wp + ow*strideW
 	gm, gn        int // backward-weights worker grid
 	cb            int // backward-data channels per group
 
@@ -81,6 +89,7 @@ func (q *im2colPlan) forward(x, w, bias, y []float32, relu bool) {
 		// streamed again for each image's few pixels.
 		q.ipb = min(convGroupCols/q.P, (p.N+nw-1)/nw)
 		q.items = (p.N + q.ipb - 1) / q.ipb
+		q.ensureOffsets(q.ipb)
 	}
 	nw = min(nw, q.items)
 	q.ensureWorkers(nw)
@@ -116,41 +125,6 @@ func (q *im2colPlan) forwardWorker(lo, hi int) {
 		}
 	}
 }
-
-// forwardGrouped is forwardWorker for small images: each item is a block
-// of ipb whole images whose columns are packed side by side; the product
-// goes to the worker's C scratch and is then copied into each image's
-// planes of y.
-func (q *im2colPlan) forwardGrouped(lo, hi int) {
-	p := q.p
-	chw, kp := p.C*p.H*p.W, p.K*q.P
-	for wk := lo; wk < hi; wk++ {
-		ws := q.worker(wk)
-		ws.b = growFloats(ws.b, q.crs*q.ipb*q.P+convNR*q.crs)
-		ws.c = growFloats(ws.c, p.K*q.ipb*q.P)
-		for it := wk * q.items / q.nw; it < (wk+1)*q.items/q.nw; it++ {
-			n0 := it * q.ipb
-			n1 := min(n0+q.ipb, p.N)
-			ncur := (n1 - n0) * q.P
-			for n := n0; n < n1; n++ {
-				q.packCols(ws.b, q.x[n*chw:], 0, q.P, (n-n0)*q.P)
-			}
-			convZeroTail(ws.b, q.crs*convNR, q.crs, ncur)
-			convGemm(p.K, ncur, q.crs, q.ap, q.crs*convMR, ws.b, q.crs*convNR,
-				ws.c, ncur, false, q.bias, q.relu)
-			for n := n0; n < n1; n++ {
-				yn, src := q.y[n*kp:(n+1)*kp], ws.c[(n-n0)*q.P:]
-				for k := 0; k < p.K; k++ {
-					copy(yn[k*q.P:(k+1)*q.P], src[k*ncur:k*ncur+q.P])
-				}
-			}
-		}
-	}
-}
-
-// convGroupCols is the number of columns (pixels over several images) a
-// block of small images aims at.
-const convGroupCols = 256
 
 // packCols packs columns [j0, j0+ncur) of image xn's im2col matrix (rows
 // c*R*S + r*S + s, columns oh*OW + ow) into columns [t0, t0+ncur) of
@@ -213,6 +187,9 @@ func (q *im2colPlan) backwardWeights(x, dy, dw []float32) {
 	q.gm = min(max(nw/q.gn, 1), mp)
 	nw = q.gm * q.gn
 	q.ensureWorkers(nw)
+	if q.P < convKC/2 {
+		q.ensureOffsets(convKC / q.P)
+	}
 	q.x, q.y, q.w, q.nw = x, dy, dw, nw
 	ParallelFor(nw, 1, q.bwdWFn)
 	q.x, q.y, q.w = nil, nil, nil
@@ -232,19 +209,8 @@ func (q *im2colPlan) backwardWeightsWorker(lo, hi int) {
 		ws := q.worker(wk)
 		ws.a = growFloats(ws.a, convPanels(m1-m0, convMR)*convMR*kc)
 		ws.b = growFloats(ws.b, convPanels(j1-j0, convNR)*convNR*kc)
-		if ipb := kc / q.P; ipb >= 2 {
-			// Small images: ipb images' pixels side by side along k.
-			for n0 := 0; n0 < p.N; n0 += ipb {
-				n1 := min(n0+ipb, p.N)
-				kk := (n1 - n0) * q.P
-				for n := n0; n < n1; n++ {
-					t0 := (n - n0) * q.P
-					convPackAS(ws.a[t0*convMR:], kk*convMR, q.y[(n*p.K+m0)*q.P:], q.P, 1, m1-m0, q.P)
-					q.packColsT(ws.b[t0*convNR:], kk*convNR, q.x[n*p.C*p.H*p.W:], j0, j1, 0, q.P)
-				}
-				convGemm(m1-m0, j1-j0, kk, ws.a, kk*convMR, ws.b, kk*convNR,
-					q.w[m0*q.crs+j0:], q.crs, true, nil, false)
-			}
+		if q.P < kc/2 {
+			q.backwardWeightsGrouped(ws, m0, m1, j0, j1)
 			continue
 		}
 		for n := 0; n < p.N; n++ {
@@ -328,6 +294,9 @@ func (q *im2colPlan) backwardData(dy, w, dx []float32) {
 	q.w = w
 	ParallelFor(convPanels(q.crs, convMR), 1+16384/p.K, q.packWTFn)
 	q.nc = min(max(1<<16/p.K/convNR*convNR, 64), 1024)
+	if q.P <= q.nc/2 {
+		q.ensureOffsets(q.nc / q.P)
+	}
 	nw := min(Threads(), convPanels(p.C, q.cb))
 	q.ensureWorkers(nw)
 	q.x, q.y, q.nw = dy, dx, nw
@@ -353,8 +322,8 @@ func (q *im2colPlan) backwardDataWorker(lo, hi int) {
 		ws.b = growFloats(ws.b, p.K*q.nc)
 		ws.c = growFloats(ws.c, q.cb*q.rs*q.nc)
 		c0, c1 := g0*q.cb, min(g1*q.cb, p.C)
-		if ipb := q.nc / q.P; ipb >= 2 {
-			q.backwardDataGrouped(ws, ipb, g0, g1)
+		if q.P <= q.nc/2 {
+			q.backwardDataGrouped(ws, g0, g1)
 			continue
 		}
 		for n := 0; n < p.N; n++ {
@@ -370,33 +339,6 @@ func (q *im2colPlan) backwardDataWorker(lo, hi int) {
 						ws.c, ncur, false, nil, false)
 					q.col2im(dxn, ws.c, ncur, r0, rows, j0, ncur)
 				}
-			}
-		}
-	}
-}
-
-// backwardDataGrouped is backwardDataWorker's loop for small images, ipb
-// whole images' columns side by side per product, for channel groups
-// [g0, g1).
-func (q *im2colPlan) backwardDataGrouped(ws *im2colWorker, ipb, g0, g1 int) {
-	p := q.p
-	chw := p.C * p.H * p.W
-	c0, c1 := g0*q.cb, min(g1*q.cb, p.C)
-	for n0 := 0; n0 < p.N; n0 += ipb {
-		n1 := min(n0+ipb, p.N)
-		ncur := (n1 - n0) * q.P
-		for n := n0; n < n1; n++ {
-			convPackBAt(ws.b, p.K*convNR, q.x[n*p.K*q.P:], q.P, p.K, q.P, (n-n0)*q.P)
-			clear(q.y[n*chw+c0*p.H*p.W : n*chw+c1*p.H*p.W])
-		}
-		convZeroTail(ws.b, p.K*convNR, p.K, ncur)
-		for g := g0; g < g1; g++ {
-			rows := (min((g+1)*q.cb, p.C) - g*q.cb) * q.rs
-			r0 := g * q.cb * q.rs
-			convGemm(rows, ncur, p.K, q.ap[r0*p.K:], p.K*convMR, ws.b, p.K*convNR,
-				ws.c, ncur, false, nil, false)
-			for n := n0; n < n1; n++ {
-				q.col2im(q.y[n*chw:], ws.c[(n-n0)*q.P:], ncur, r0, rows, 0, q.P)
 			}
 		}
 	}
