@@ -38,8 +38,8 @@ type im2colPlan struct {
 	hp, wp, chwp int
 	crsOff       []int32 // row (c,r,s) -> c*hp*wp + r*dilH*wp + s*dilW
 	colOff       []int32 // column i*P + (oh,ow) -> i*chwp + oh*strideH*wp + ow*strideW
-	gm, gn        int // backward-weights worker grid
-	cb            int // backward-data channels per group
+	gm, gn       int     // backward-weights worker grid
+	cb           int     // backward-data channels per group
 
 	packWFn, packWTFn, fwdFn, bwdWFn, bwdDFn func(lo, hi int)
 }
