@@ -116,11 +116,13 @@ func winogradApplies(p ConvParams) bool {
 	return p.R == 3 && p.S == 3 && p.StrideH == 1 && p.StrideW == 1 && p.DilH == 1 && p.DilW == 1
 }
 
-// Conv is a convolution plan for one shape. It owns every scratch buffer
-// (packed weights, packed image panels, Winograd transforms), so that after
-// the first call of each pass its methods allocate nothing. A Conv is not
-// safe for concurrent use; its calls use up to Threads() workers and give the
-// same bits for the same worker count.
+// Conv is a convolution plan for one shape. Its working memory (packed
+// weights, packed image panels, Winograd transforms) comes for each call
+// from a process-wide free list of scratch spaces that only grow
+// (conv_scratch.go), so that the layers of a network share one, and after
+// the first call of each pass at the largest shape nothing is allocated. A
+// Conv is not safe for concurrent use (different Convs are); its calls use
+// up to Threads() workers and give the same bits for the same worker count.
 type Conv struct {
 	p      ConvParams
 	algo   Algo
@@ -132,7 +134,7 @@ type Conv struct {
 	// Backward data of a stride-1 convolution is the forward convolution of
 	// dy with the flipped, transposed kernel and padding Dil*(R-1)-Pad; flip
 	// is that plan (Winograd plans only; nil when the col2im path is used),
-	// wflip its weights.
+	// wflip its weights (in the call's scratch).
 	flip    *Conv
 	wflip   []float32
 	noFlip  bool // the plan is itself a flip plan: never build another
@@ -208,11 +210,31 @@ func (c *Conv) Forward(x, w, bias, y []float32, relu bool) {
 	if p.N == 0 {
 		return
 	}
+	s := getConvScratch()
+	c.forward(s, x, w, bias, y, relu)
+	putConvScratch(s)
+}
+
+// bind points the plans at s for one call (nil unbinds).
+func (c *Conv) bind(s *convScratch) {
+	c.im.s = s
+	if c.wino != nil {
+		c.wino.s = s
+		if s == nil {
+			c.wino.workers = nil
+		}
+	}
+}
+
+// forward is Forward on the working memory s.
+func (c *Conv) forward(s *convScratch, x, w, bias, y []float32, relu bool) {
+	c.bind(s)
+	defer c.bind(nil)
 	switch c.algo {
 	case AlgoWinograd:
 		c.wino.forward(x, w, bias, y, relu)
 	case AlgoDirect:
-		convDirectForward(p, x, w, bias, y, relu)
+		convDirectForward(c.p, x, w, bias, y, relu)
 	default:
 		c.im.forward(x, w, bias, y, relu)
 	}
@@ -234,6 +256,14 @@ func (c *Conv) BackwardData(dy, w, dx []float32) {
 		convDirectBackwardData(p, dy, w, dx)
 		return
 	}
+	s := getConvScratch()
+	c.backwardData(s, dy, w, dx)
+	putConvScratch(s)
+}
+
+// backwardData is BackwardData (not direct) on the working memory s.
+func (c *Conv) backwardData(s *convScratch, dy, w, dx []float32) {
+	p := c.p
 	// The flipped forward pays off through Winograd; on the im2col path it
 	// would pack K*R*S rows per pixel where col2im packs K (and VGG's first
 	// layer, K*R*S = 576 for 3 outputs, would run 5x slower).
@@ -245,14 +275,17 @@ func (c *Conv) BackwardData(dy, w, dx []float32) {
 			fp.H, fp.W = c.oh, c.ow
 			fp.PadH, fp.PadW = p.DilH*(p.R-1)-p.PadH, p.DilW*(p.S-1)-p.PadW
 			c.flip = newConv(fp, c.algo, true)
-			c.wflip = convFloats(len(w[:p.K*p.C*p.R*p.S]))
 		}
-		c.flipW = w
+		s.wflip = growFloats(s.wflip, p.K*p.C*p.R*p.S)
+		c.wflip, c.flipW = s.wflip, w
 		ParallelFor(p.C, 1+4096/(p.K*p.R*p.S), c.flipFn)
 		c.flipW = nil
-		c.flip.Forward(dy, c.wflip, nil, dx, false)
+		c.flip.forward(s, dy, c.wflip, nil, dx, false)
+		c.wflip = nil
 		return
 	}
+	c.bind(s)
+	defer c.bind(nil)
 	c.im.backwardData(dy, w, dx)
 }
 
@@ -290,9 +323,15 @@ func (c *Conv) BackwardWeights(x, dy, dw, db []float32) {
 		ParallelFor(p.K, 1+65536/(p.N*c.oh*c.ow), c.biasSum)
 		c.dy, c.db = nil, nil
 	}
-	switch c.algo {
-	case AlgoDirect:
+	if c.algo == AlgoDirect {
 		convDirectBackwardWeights(p, x, dy, dw)
+		return
+	}
+	s := getConvScratch()
+	c.bind(s)
+	defer putConvScratch(s)
+	defer c.bind(nil)
+	switch c.algo {
 	case AlgoWinograd:
 		// The Winograd weight gradient reduces over tiles; with few tiles its
 		// fixed costs (Z of 36*K*C sums, their inverse transform) outweigh

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/gocnn/gocnn/kernels/internal/ref"
@@ -408,4 +410,56 @@ func FuzzConvForward(f *testing.F) {
 			checkClose(t, fmt.Sprintf("%v %v y", p, cv.Algo()), y, want, convScale(cv.Algo(), abs), convTol(p, cv.Algo(), p.C*p.R*p.S))
 		}
 	})
+}
+
+// TestConvConcurrentPlans runs different plans from several goroutines at
+// once (each call takes its own scratch from the shared free list) and
+// checks every result against the same call made alone.
+func TestConvConcurrentPlans(t *testing.T) {
+	shapes := []ConvParams{
+		{N: 3, C: 24, H: 21, W: 19, K: 20, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 41, C: 32, H: 2, W: 2, K: 16, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 2, C: 15, H: 22, W: 21, K: 17, R: 3, S: 3},
+	}
+	type job struct {
+		c         *Conv
+		x, w, dy  []float32
+		want, got [3][]float32
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	var jobs []*job
+	for _, p := range shapes {
+		for _, algo := range []Algo{AlgoIm2col, AlgoWinograd} {
+			j := &job{c: NewConv(p, algo), x: convRand(rng, p.N*p.C*p.H*p.W, 1),
+				w: convRand(rng, p.K*p.C*9, 1), dy: convRand(rng, p.N*p.K*p.OutH()*p.OutW(), 1)}
+			jobs = append(jobs, j)
+		}
+	}
+	run := func(j *job, out *[3][]float32) {
+		out[0] = make([]float32, len(j.dy))
+		out[1] = make([]float32, len(j.x))
+		out[2] = make([]float32, len(j.w))
+		j.c.Forward(j.x, j.w, nil, out[0], false)
+		j.c.BackwardData(j.dy, j.w, out[1])
+		j.c.BackwardWeights(j.x, j.dy, out[2], nil)
+	}
+	for _, j := range jobs {
+		run(j, &j.want)
+	}
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Go(func() {
+			for range 10 {
+				run(j, &j.got)
+			}
+		})
+	}
+	wg.Wait()
+	for ji, j := range jobs {
+		for i := range j.want {
+			if !slices.Equal(j.got[i], j.want[i]) {
+				t.Errorf("job %d (%v %v) output %d differs when run concurrently", ji, j.c.Params(), j.c.Algo(), i)
+			}
+		}
+	}
 }

@@ -14,7 +14,7 @@ package kernels
 // im2colWorker is one worker's scratch.
 type im2colWorker struct {
 	a, b, c []float32
-	xp      []float32 // zero-padded images, borders always zero (small-image paths)
+	xp      []float32 // zero-padded images (small-image paths)
 	dxp     []float32 // padded input gradients (small-image backward data)
 }
 
@@ -24,8 +24,7 @@ type im2colPlan struct {
 	oh, ow     int
 	crs, rs, P int
 
-	ap      []float32 // packed weights (forward: W, backward data: Wᵀ)
-	workers []im2colWorker
+	s *convScratch // the current call's working memory
 
 	// The current call's operands, read by the bound workers below.
 	x, w, bias, y []float32
@@ -56,22 +55,17 @@ func newIm2colPlan(p ConvParams) *im2colPlan {
 	return q
 }
 
-// worker returns worker i's scratch, growing the table as needed.
-func (q *im2colPlan) worker(i int) *im2colWorker {
-	for len(q.workers) <= i {
-		q.workers = append(q.workers, im2colWorker{})
-	}
-	return &q.workers[i]
-}
+// worker returns worker i's scratch (ensureWorkers made it).
+func (q *im2colPlan) worker(i int) *im2colWorker { return &q.s.im[i] }
 
 // ensureWorkers makes sure nw worker slots exist (before going parallel).
-func (q *im2colPlan) ensureWorkers(nw int) { q.worker(nw - 1) }
+func (q *im2colPlan) ensureWorkers(nw int) { q.s.imWorkers(nw) }
 
 // forward computes y = W·col(x) (+ bias, ReLU) image by image, in column
 // blocks of nc pixels shared out among the workers.
 func (q *im2colPlan) forward(x, w, bias, y []float32, relu bool) {
 	p := q.p
-	q.ap = growFloats(q.ap, convPanels(p.K, convMR)*convMR*q.crs)
+	q.s.ap = growFloats(q.s.ap, convPanels(p.K, convMR)*convMR*q.crs)
 	q.w = w
 	ParallelFor(convPanels(p.K, convMR), 1+16384/q.crs, q.packWFn)
 	nw := Threads()
@@ -101,7 +95,7 @@ func (q *im2colPlan) forward(x, w, bias, y []float32, relu bool) {
 // packW packs weight panels [lo, hi) of W[K×CRS] for the forward product.
 func (q *im2colPlan) packW(lo, hi int) {
 	m := min(hi*convMR, q.p.K) - lo*convMR
-	convPackA(q.ap[lo*convMR*q.crs:], q.w[lo*convMR*q.crs:], q.crs, 1, m, q.crs)
+	convPackA(q.s.ap[lo*convMR*q.crs:], q.w[lo*convMR*q.crs:], q.crs, 1, m, q.crs)
 }
 
 func (q *im2colPlan) forwardWorker(lo, hi int) {
@@ -120,7 +114,7 @@ func (q *im2colPlan) forwardWorker(lo, hi int) {
 			q.packCols(ws.b, q.x[n*p.C*p.H*p.W:], j0, ncur, 0)
 			convZeroTail(ws.b, q.crs*convNR, q.crs, ncur)
 			yn := q.y[n*p.K*q.P:]
-			convGemm(p.K, ncur, q.crs, q.ap, q.crs*convMR, ws.b, q.crs*convNR,
+			convGemm(p.K, ncur, q.crs, q.s.ap, q.crs*convMR, ws.b, q.crs*convNR,
 				yn[j0:], q.P, false, q.bias, q.relu)
 		}
 	}
@@ -290,7 +284,7 @@ func (q *im2colPlan) backwardData(dy, w, dx []float32) {
 		g--
 	}
 	q.cb = convMR / g
-	q.ap = growFloats(q.ap, convPanels(q.crs, convMR)*convMR*p.K)
+	q.s.ap = growFloats(q.s.ap, convPanels(q.crs, convMR)*convMR*p.K)
 	q.w = w
 	ParallelFor(convPanels(q.crs, convMR), 1+16384/p.K, q.packWTFn)
 	q.nc = min(max(1<<16/p.K/convNR*convNR, 64), 1024)
@@ -307,7 +301,7 @@ func (q *im2colPlan) backwardData(dy, w, dx []float32) {
 // packWT packs panels [lo, hi) of Wᵀ[CRS×K] for backward data.
 func (q *im2colPlan) packWT(lo, hi int) {
 	m := min(hi*convMR, q.crs) - lo*convMR
-	convPackA(q.ap[lo*convMR*q.p.K:], q.w[lo*convMR:], 1, q.crs, m, q.p.K)
+	convPackA(q.s.ap[lo*convMR*q.p.K:], q.w[lo*convMR:], 1, q.crs, m, q.p.K)
 }
 
 func (q *im2colPlan) backwardDataWorker(lo, hi int) {
@@ -335,7 +329,7 @@ func (q *im2colPlan) backwardDataWorker(lo, hi int) {
 				for g := g0; g < g1; g++ {
 					rows := (min((g+1)*q.cb, p.C) - g*q.cb) * q.rs
 					r0 := g * q.cb * q.rs
-					convGemm(rows, ncur, p.K, q.ap[r0*p.K:], p.K*convMR, ws.b, p.K*convNR,
+					convGemm(rows, ncur, p.K, q.s.ap[r0*p.K:], p.K*convMR, ws.b, p.K*convNR,
 						ws.c, ncur, false, nil, false)
 					q.col2im(dxn, ws.c, ncur, r0, rows, j0, ncur)
 				}

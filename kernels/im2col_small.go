@@ -37,23 +37,29 @@ func (q *im2colPlan) ensureOffsets(imgs int) {
 	}
 }
 
-// padImages copies images [n0, n1) of x into xp's padded planes; the
-// borders of xp are zero from its allocation and never written.
+// padImages copies images [n0, n1) of x into xp's padded planes, borders
+// zeroed (xp is shared with other plans, whose geometry differs).
 func (q *im2colPlan) padImages(xp, x []float32, n0, n1 int) {
 	p := q.p
 	hw := p.H * p.W
+	right := q.wp - p.PadW - p.W
 	for n := n0; n < n1; n++ {
 		for c := 0; c < p.C; c++ {
 			src := x[(n*p.C+c)*hw : (n*p.C+c+1)*hw]
-			dst := xp[(n-n0)*q.chwp+c*q.hp*q.wp+p.PadH*q.wp+p.PadW:]
+			plane := xp[(n-n0)*q.chwp+c*q.hp*q.wp : (n-n0)*q.chwp+(c+1)*q.hp*q.wp]
+			clear(plane[:p.PadH*q.wp])
+			clear(plane[(p.PadH+p.H)*q.wp:])
 			for h := 0; h < p.H; h++ {
-				copy(dst[h*q.wp:h*q.wp+p.W], src[h*p.W:(h+1)*p.W])
+				row := plane[(p.PadH+h)*q.wp : (p.PadH+h+1)*q.wp]
+				clear(row[:p.PadW])
+				copy(row[p.PadW:p.PadW+p.W], src[h*p.W:(h+1)*p.W])
+				clear(row[q.wp-right:])
 			}
 		}
 	}
 }
 
-// growPadded returns *buf sized for imgs padded images, zeroed when new.
+// growPadded returns *buf sized for imgs padded images.
 func (q *im2colPlan) growPadded(buf *[]float32, imgs int) []float32 {
 	if n := imgs * q.chwp; cap(*buf) < n {
 		*buf = convFloats(n)
@@ -119,7 +125,7 @@ func (q *im2colPlan) forwardGrouped(lo, hi int) {
 			ncur := (n1 - n0) * q.P
 			q.padImages(xp, q.x, n0, n1)
 			q.gatherCols(ws.b, xp, ncur)
-			convGemm(p.K, ncur, q.crs, q.ap, q.crs*convMR, ws.b, q.crs*convNR,
+			convGemm(p.K, ncur, q.crs, q.s.ap, q.crs*convMR, ws.b, q.crs*convNR,
 				ws.c, ncur, false, q.bias, q.relu)
 			for n := n0; n < n1; n++ {
 				yn, src := q.y[n*kp:(n+1)*kp], ws.c[(n-n0)*q.P:]
@@ -165,7 +171,7 @@ func (q *im2colPlan) backwardDataGrouped(ws *im2colWorker, g0, g1 int) {
 	ipb := q.nc / q.P
 	chw, hw, hwp := p.C*p.H*p.W, p.H*p.W, q.hp*q.wp
 	c0, c1 := g0*q.cb, min(g1*q.cb, p.C)
-	xp := q.growPadded(&ws.dxp, ipb) // not ws.xp: its borders must stay zero
+	xp := q.growPadded(&ws.dxp, ipb)
 	for n0 := 0; n0 < p.N; n0 += ipb {
 		n1 := min(n0+ipb, p.N)
 		ncur := (n1 - n0) * q.P
@@ -177,7 +183,7 @@ func (q *im2colPlan) backwardDataGrouped(ws *im2colWorker, g0, g1 int) {
 		for g := g0; g < g1; g++ {
 			rows := (min((g+1)*q.cb, p.C) - g*q.cb) * q.rs
 			r0 := g * q.cb * q.rs
-			convGemm(rows, ncur, p.K, q.ap[r0*p.K:], p.K*convMR, ws.b, p.K*convNR,
+			convGemm(rows, ncur, p.K, q.s.ap[r0*p.K:], p.K*convMR, ws.b, p.K*convNR,
 				ws.c, ncur, false, nil, false)
 			co := q.colOff[:ncur]
 			for i, base := range q.crsOff[r0 : r0+rows] {

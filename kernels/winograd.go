@@ -44,12 +44,11 @@ type winogradPlan struct {
 	oh, ow        int
 	th, tw, tiles int // tiles per image: th×tw; tiles = N*th*tw
 	kpanels       int
-	tb            int // tiles per block, a multiple of 16
-	up            []float32
-	zeros         []float32 // K zeros: the bias when there is none
-	workers       []winoWorker
-	bworkers      []winoBwdWorker
-	dyIn, dwOut   []float32 // backward weights: the call's dy and dw
+	tb            int          // tiles per block, a multiple of 16
+	zeros         []float32    // K zeros: the bias when there is none
+	s             *convScratch // the current call's working memory (U in s.up)
+	workers       []winoWorker // s's worker slots for the call
+	dyIn, dwOut   []float32    // backward weights: the call's dy and dw
 
 	x, w, bias, y       []float32
 	relu                bool
@@ -105,14 +104,12 @@ func (q *winogradPlan) forward(x, w, bias, y []float32, relu bool) {
 	q.fused = q.blocks <= nw
 	q.w = w
 	if !q.fused {
-		q.up = growFloats(q.up, 36*q.uStride())
+		q.s.up = growFloats(q.s.up, 36*q.uStride())
 		ParallelFor(q.kpanels, 1+64/p.C, q.wtFn)
 	}
 	items := q.blocks * q.kparts
 	nw = min(nw, items)
-	for len(q.workers) < nw {
-		q.workers = append(q.workers, winoWorker{})
-	}
+	q.workers = q.s.winoWorkers(nw)
 	q.x, q.bias, q.y, q.relu, q.nw = x, bias, y, relu, nw
 	q.curTB = tb
 	ParallelFor(nw, 1, q.fwdFn)
@@ -122,7 +119,7 @@ func (q *winogradPlan) forward(x, w, bias, y []float32, relu bool) {
 // transformWeights writes U[ξ][k][c] = (G g Gᵀ)[ξ] for the 6-row panels of
 // K in [lo, hi), packed as up[((ξ*kpanels + k/6)*C + c)*6 + k%6].
 func (q *winogradPlan) transformWeights(lo, hi int) {
-	q.transformWeightsTo(q.up, q.uStride(), lo, hi, 0)
+	q.transformWeightsTo(q.s.up, q.uStride(), lo, hi, 0)
 }
 
 // transformWeightsTo writes U for panels [lo, hi) to up, element ξ of panel
@@ -219,7 +216,7 @@ func (q *winogradPlan) forwardWorker(lo, hi int) {
 			ws.m = growFloats(ws.m, 36*xsM)
 			if !q.fused {
 				for xi := 0; xi < 36; xi++ {
-					convGemm(mk, nt, p.C, q.up[xi*q.uStride()+kp0*p.C*convMR:], p.C*convMR,
+					convGemm(mk, nt, p.C, q.s.up[xi*q.uStride()+kp0*p.C*convMR:], p.C*convMR,
 						ws.v[xi*xsV:], p.C*convNR, ws.m[xi*xsM:], tb, false, nil, false)
 				}
 			} else {

@@ -36,12 +36,8 @@ func (q *winogradPlan) bwdTB() int {
 func (q *winogradPlan) backwardWeights(x, dy, dw []float32) {
 	p := q.p
 	nw := min(Threads(), convPanels(p.K, 4))
-	for len(q.bworkers) < nw {
-		q.bworkers = append(q.bworkers, winoBwdWorker{})
-	}
-	for len(q.workers) < nw {
-		q.workers = append(q.workers, winoWorker{})
-	}
+	q.s.winoBwdWorkers(nw)
+	q.workers = q.s.winoWorkers(nw)
 	q.x, q.dyIn, q.dwOut, q.nw = x, dy, dw, nw
 	ParallelFor(nw, 1, q.bwdWFn)
 	q.x, q.dyIn, q.dwOut = nil, nil, nil
@@ -63,7 +59,7 @@ func (q *winogradPlan) backwardWeightsWorker(lo, hi int) {
 		}
 		kr := k1 - k0
 		xsD := winoStride((kr + 3) / 4 * 4 * tb)
-		ws, bs := &q.workers[wk], &q.bworkers[wk]
+		ws, bs := &q.workers[wk], &q.s.wbwd[wk]
 		ws.d = growFloats(ws.d, winoCB*288)
 		ws.s = growFloats(ws.s, 192)
 		bs.v = growFloats(bs.v, 36*xsV)
