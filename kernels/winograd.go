@@ -259,6 +259,7 @@ func (q *winogradPlan) transformInputTo(ws *winoWorker, v []float32, t0, nt, ngr
 	per := q.th * q.tw
 	hw := p.H * p.W
 	var org, h0s, w0s, img [8]int
+	var rlo, rhi, clo, chi [8]int // border tiles: the rows and columns inside the image
 	var valid, inside [8]bool
 	d := ws.d
 	for g := 0; g < ngroups; g++ {
@@ -278,6 +279,8 @@ func (q *winogradPlan) transformInputTo(ws *winoWorker, v []float32, t0, nt, ngr
 			img[l] = n * p.C * hw
 			org[l] = h0s[l]*p.W + w0s[l]
 			inside[l] = h0s[l] >= 0 && w0s[l] >= 0 && h0s[l]+6 <= p.H && w0s[l]+6 <= p.W
+			rlo[l], rhi[l] = max(0, -h0s[l]), max(0, min(6, p.H-h0s[l]))
+			clo[l], chi[l] = max(0, -w0s[l]), max(0, min(6, p.W-w0s[l]))
 		}
 		if !valid[0] {
 			// The whole group is padding: zero its lanes of every ξ.
@@ -306,15 +309,21 @@ func (q *winogradPlan) transformInputTo(ws *winoWorker, v []float32, t0, nt, ngr
 							dc[o], dc[o+8], dc[o+16], dc[o+24], dc[o+32], dc[o+40] = row[0], row[1], row[2], row[3], row[4], row[5]
 						}
 					default:
+						// A tile over the border: zeros, then the part
+						// inside the image, row by row.
+						for e := 0; e < 36; e++ {
+							dc[e*8+l] = 0
+						}
+						if clo[l] >= chi[l] {
+							continue
+						}
 						plane := q.x[img[l]+(c0+ci)*hw : img[l]+(c0+ci+1)*hw]
-						for r := 0; r < 6; r++ {
-							h := h0s[l] + r
-							for cc := 0; cc < 6; cc++ {
-								var x float32
-								if w := w0s[l] + cc; h >= 0 && h < p.H && w >= 0 && w < p.W {
-									x = plane[h*p.W+w]
-								}
-								dc[(r*6+cc)*8+l] = x
+						for r := rlo[l]; r < rhi[l]; r++ {
+							at := (h0s[l]+r)*p.W + w0s[l]
+							row := plane[at+clo[l] : at+chi[l]]
+							o := (r*6+clo[l])*8 + l
+							for i, v := range row {
+								dc[o+i*8] = v
 							}
 						}
 					}
