@@ -263,6 +263,8 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 	kc, mc, nc := kr.blocking()
 	if j.directB {
 		kc = min(kc, sgemmDirectKC)
+	} else if !j.transB && j.m <= mc {
+		kc = j.longKC(kc, mc)
 	}
 	for jc := j0; jc < j1; jc += nc {
 		nb := min(nc, j1-jc)
@@ -313,6 +315,21 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 			}
 		}
 	}
+}
+
+// longKC returns the k block for a product of at most mc rows, whose
+// panels of B are packed one at a time just before use (onePass): as long
+// as A's mc×kc buffer allows (up to kc*mc/m), so that C is read and written
+// in fewer passes, in equal blocks. It depends only on m and k, never on the
+// worker split, so the results do not either.
+func (j *sgemmJob) longKC(kc, mc int) int {
+	mr := j.kr.mr
+	most := kc * mc / ((j.m + mr - 1) / mr * mr) / 8 * 8
+	if most <= kc || j.k <= kc {
+		return kc
+	}
+	blocks := (j.k + most - 1) / most
+	return min(most, ((j.k+blocks-1)/blocks+7)/8*8)
 }
 
 // sgemmDotKC is the k block of dotBlock: 8 rows of A in 16 KiB of L1.
