@@ -64,7 +64,11 @@ func convGemm(m, n, k int, ap []float32, aps int, bp []float32, bps int,
 					if rows == convMR && cols == convNR {
 						convKernel(kk, a, b, &c[co], ldc, a0)
 						if last && (bias != nil || relu) {
-							convEpilogue(c[co:], ldc, rows, cols, bias, ip*convMR, relu)
+							var bt []float32
+							if bias != nil {
+								bt = bias[ip*convMR : ip*convMR+convMR]
+							}
+							convEpilogueFull(c[co:], ldc, bt, relu)
 						}
 						continue
 					}

@@ -150,3 +150,35 @@ overwrite:
 	VMOVUPS Y15, 32(R9)           // c[5][8:16] = t[5][8:16]
 	VZEROUPPER                    // leave the AVX state clean for SSE code
 	RET
+
+// EPIROW(off) applies the epilogue to one row of the tile, in Go:
+//   b := bias[i]; C[i][j] = relu ? max(C[i][j]+b, 0) : C[i][j]+b for j < 16; i++
+// Y2 = 0 when relu, else -Inf (so the max keeps every value); NaN is kept.
+#define EPIROW(off) \
+	VBROADCASTSS off(SI), Y3  /* Y3 = bias[i] */          \
+	VADDPS  0(R9), Y3, Y0     /* Y0 = C[i][0:8] + b */    \
+	VADDPS  32(R9), Y3, Y1    /* Y1 = C[i][8:16] + b */   \
+	VMAXPS  Y0, Y2, Y0        /* Y0 = max(Y0, floor) */   \
+	VMAXPS  Y1, Y2, Y1        /* Y1 = max(Y1, floor) */   \
+	VMOVUPS Y0, 0(R9)         /* C[i][0:8] = Y0 */        \
+	VMOVUPS Y1, 32(R9)        /* C[i][8:16] = Y1 */       \
+	ADDQ    R8, R9            /* R9 = row i+1 */
+
+// func convEpilogue6x16AVX2(c *float32, ldc int, bias *float32, floor float32)
+//
+// Adds bias[i] to row i of the 6×16 tile at c (row stride ldc floats) and
+// clamps from below at floor (0 for ReLU, -Inf for none), keeping NaN.
+TEXT ·convEpilogue6x16AVX2(SB), NOSPLIT, $0-28
+	MOVQ c+0(FP), R9           // R9 = &C[0][0]
+	MOVQ ldc+8(FP), R8         // R8 = ldc
+	SHLQ $2, R8                // R8 = ldc*4 (bytes)
+	MOVQ bias+16(FP), SI       // SI = &bias[0]
+	VBROADCASTSS floor+24(FP), Y2 // Y2 = floor in all lanes
+	EPIROW(0)
+	EPIROW(4)
+	EPIROW(8)
+	EPIROW(12)
+	EPIROW(16)
+	EPIROW(20)
+	VZEROUPPER
+	RET
