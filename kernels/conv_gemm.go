@@ -62,14 +62,15 @@ func convGemm(m, n, k int, ap []float32, aps int, bp []float32, bps int,
 					rows := min(convMR, m-ip*convMR)
 					co := ip*convMR*ldc + jp*convNR
 					if rows == convMR && cols == convNR {
-						convKernel(kk, a, b, &c[co], ldc, a0)
 						if last && (bias != nil || relu) {
 							var bt []float32
 							if bias != nil {
 								bt = bias[ip*convMR : ip*convMR+convMR]
 							}
-							convEpilogueFull(c[co:], ldc, bt, relu)
+							convKernelEpi(kk, a, b, c[co:], ldc, a0, bt, relu)
+							continue
 						}
+						convKernel(kk, a, b, &c[co], ldc, a0)
 						continue
 					}
 					// Edge tile: run the full kernel on a local tile.

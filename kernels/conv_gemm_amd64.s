@@ -2,13 +2,23 @@
 
 #include "textflag.h"
 
-// func convKernel6x16AVX2(k int, a, b, c *float32, ldc int, acc bool)
+// func convKernel6x16AVX2(k int, a, b, c *float32, ldc int, acc bool, bias *float32, floor float32)
 //
 // Registers: CX = k (remaining steps), SI = a (packed 6-row panel), DI = b
 // (packed 16-column panel), DX = c, R8 = ldc in bytes, R9 = row pointer.
 // Y0, Y1 = b[p*16 : p*16+16]; Y2, Y3 = broadcast a[p*6+i];
 // Y4..Y15 = accumulators, row i in Y(4+2i) (columns 0-7) and Y(5+2i) (8-15).
-TEXT ·convKernel6x16AVX2(SB), NOSPLIT, $0-41
+// EPI(off, lo, hi) is the fused epilogue of one tile row, in Go:
+//   t[i][j] = max(t[i][j] + bias[i], floor), NaN kept (VMAXPS returns its
+//   second source, t, when either is NaN).
+#define EPI(off, lo, hi) \
+	VBROADCASTSS off(SI), Y3 /* Y3 = bias[i] */         \
+	VADDPS  Y3, lo, lo       /* lo += bias[i] */        \
+	VADDPS  Y3, hi, hi       /* hi += bias[i] */        \
+	VMAXPS  lo, Y2, lo       /* lo = max(floor, lo) */  \
+	VMAXPS  hi, Y2, hi       /* hi = max(floor, hi) */
+
+TEXT ·convKernel6x16AVX2(SB), NOSPLIT, $0-60
 	MOVQ k+0(FP), CX   // CX = k
 	MOVQ a+8(FP), SI   // SI = &a[0]
 	MOVQ b+16(FP), DI  // DI = &b[0]
@@ -131,6 +141,18 @@ store:
 	MOVQ DX, R9                   // R9 = &c[0] again
 
 overwrite:
+	MOVQ bias+48(FP), SI          // SI = bias
+	TESTQ SI, SI
+	JZ    put                     // no epilogue
+	VBROADCASTSS floor+56(FP), Y2 // Y2 = floor (0 for ReLU, -Inf for none)
+	EPI(0, Y4, Y5)                // row 0
+	EPI(4, Y6, Y7)                // row 1
+	EPI(8, Y8, Y9)                // row 2
+	EPI(12, Y10, Y11)             // row 3
+	EPI(16, Y12, Y13)             // row 4
+	EPI(20, Y14, Y15)             // row 5
+
+put:
 	VMOVUPS Y4, 0(R9)             // c[0][0:8] = t[0][0:8]
 	VMOVUPS Y5, 32(R9)            // c[0][8:16] = t[0][8:16]
 	ADDQ R8, R9                   // R9 = row 1
@@ -151,34 +173,3 @@ overwrite:
 	VZEROUPPER                    // leave the AVX state clean for SSE code
 	RET
 
-// EPIROW(off) applies the epilogue to one row of the tile, in Go:
-//   b := bias[i]; C[i][j] = relu ? max(C[i][j]+b, 0) : C[i][j]+b for j < 16; i++
-// Y2 = 0 when relu, else -Inf (so the max keeps every value); NaN is kept.
-#define EPIROW(off) \
-	VBROADCASTSS off(SI), Y3  /* Y3 = bias[i] */          \
-	VADDPS  0(R9), Y3, Y0     /* Y0 = C[i][0:8] + b */    \
-	VADDPS  32(R9), Y3, Y1    /* Y1 = C[i][8:16] + b */   \
-	VMAXPS  Y0, Y2, Y0        /* Y0 = max(Y0, floor) */   \
-	VMAXPS  Y1, Y2, Y1        /* Y1 = max(Y1, floor) */   \
-	VMOVUPS Y0, 0(R9)         /* C[i][0:8] = Y0 */        \
-	VMOVUPS Y1, 32(R9)        /* C[i][8:16] = Y1 */       \
-	ADDQ    R8, R9            /* R9 = row i+1 */
-
-// func convEpilogue6x16AVX2(c *float32, ldc int, bias *float32, floor float32)
-//
-// Adds bias[i] to row i of the 6×16 tile at c (row stride ldc floats) and
-// clamps from below at floor (0 for ReLU, -Inf for none), keeping NaN.
-TEXT ·convEpilogue6x16AVX2(SB), NOSPLIT, $0-28
-	MOVQ c+0(FP), R9           // R9 = &C[0][0]
-	MOVQ ldc+8(FP), R8         // R8 = ldc
-	SHLQ $2, R8                // R8 = ldc*4 (bytes)
-	MOVQ bias+16(FP), SI       // SI = &bias[0]
-	VBROADCASTSS floor+24(FP), Y2 // Y2 = floor in all lanes
-	EPIROW(0)
-	EPIROW(4)
-	EPIROW(8)
-	EPIROW(12)
-	EPIROW(16)
-	EPIROW(20)
-	VZEROUPPER
-	RET

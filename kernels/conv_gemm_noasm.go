@@ -8,8 +8,8 @@ func convKernel(k int, a, b, c *float32, ldc int, acc bool) {
 	convKernelGeneric(k, a, b, c, ldc, acc)
 }
 
-// convEpilogueFull is convEpilogue for a full 6×16 tile whose rows take
-// bias[0:6] (nil: no bias).
-func convEpilogueFull(c []float32, ldc int, bias []float32, relu bool) {
+// convKernelEpi is convKernel followed by convEpilogue on the full tile.
+func convKernelEpi(k int, a, b *float32, c []float32, ldc int, acc bool, bias []float32, relu bool) {
+	convKernelGeneric(k, a, b, &c[0], ldc, acc)
 	convEpilogue(c, ldc, convMR, convNR, bias, 0, relu)
 }

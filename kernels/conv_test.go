@@ -463,3 +463,26 @@ func TestConvConcurrentPlans(t *testing.T) {
 		}
 	}
 }
+
+// TestConvReluKeepsNaN checks that a fused ReLU does not turn a NaN input
+// into zeros (a non-finite value must reach the loss, where the trainer's
+// health check stops the run), on the full-tile and edge-tile paths.
+func TestConvReluKeepsNaN(t *testing.T) {
+	forEachISA(t, func(t *testing.T) {
+		p := ConvParams{N: 1, C: 2, H: 8, W: 8, K: 12, R: 3, S: 3, PadH: 1, PadW: 1}
+		for _, algo := range []Algo{AlgoIm2col, AlgoWinograd, AlgoDirect} {
+			rng := rand.New(rand.NewPCG(4, 4))
+			x := convRand(rng, p.C*p.H*p.W, 1)
+			x[3*p.W+3] = float32(math.NaN())
+			w := convRand(rng, p.K*p.C*9, 1)
+			bias := convRand(rng, p.K, 1)
+			y := make([]float32, p.K*p.H*p.W)
+			NewConv(p, algo).Forward(x, w, bias, y, true)
+			for k := 0; k < p.K; k++ {
+				if v := y[k*p.H*p.W+3*p.W+3]; !math.IsNaN(float64(v)) {
+					t.Errorf("%v: y[%d] at the NaN input = %g, want NaN", algo, k, v)
+				}
+			}
+		}
+	})
+}
