@@ -47,4 +47,3 @@ var convZeroBias [convMR]float32
 //
 //go:noescape
 func convKernel6x16AVX2(k int, a, b, c *float32, ldc int, acc bool, bias *float32, floor float32)
-
