@@ -150,11 +150,12 @@ type Conv struct {
 //
 // AlgoAuto times the candidates that apply (im2col and, for 3x3 stride-1
 // shapes, Winograd, whose error bound is documented in winograd.go) on a
-// forward pass of one image of synthetic data (best of three after a
-// warm-up, in process CPU time so that other processes' load matters less)
-// the first time it meets a shape at a given worker count and ISA, and
-// caches the winner for the life of the process, like cuDNN's benchmark
-// mode; shapes under 20 MFLOP per image skip the timing and use im2col, and
+// forward pass of synthetic data (as many images of the batch as make about
+// a GFLOP, so that small images are timed as they run batched; best of
+// three after a warm-up, in process CPU time so that other processes' load
+// matters less) the first time it meets a shape at a given worker count and
+// ISA, and caches the winner for the life of the process, like cuDNN's
+// benchmark mode; calls under 20 MFLOP skip the timing and use im2col, and
 // GOCNN_CONV_AUTO=heuristic replaces the timing by a fixed rule (see
 // autoAlgo). The direct algorithm is never auto-selected. Timing makes the
 // choice, and so the rounding of the results, depend on the machine's load.
