@@ -130,6 +130,12 @@ func convPackAS(dst []float32, aps int, a []float32, rs, cs, m, k int) {
 	for ip := 0; ip < convPanels(m, convMR); ip++ {
 		d := dst[ip*aps : ip*aps+k*convMR]
 		rows := min(convMR, m-ip*convMR)
+		if cs == 1 {
+			// Rows of A are contiguous: SGEMM's interleaving loop (AVX2
+			// assembly for full panels).
+			packCols(convPackers(), d, a, rs, ip*convMR, rows, 0, k, convMR)
+			continue
+		}
 		for r := 0; r < convMR; r++ {
 			if r >= rows {
 				for p := 0; p < k; p++ {
@@ -138,12 +144,6 @@ func convPackAS(dst []float32, aps int, a []float32, rs, cs, m, k int) {
 				continue
 			}
 			src := (ip*convMR + r) * rs
-			if cs == 1 {
-				for p, v := range a[src : src+k] {
-					d[p*convMR+r] = v
-				}
-				continue
-			}
 			for p := 0; p < k; p++ {
 				d[p*convMR+r] = a[src+p*cs]
 			}

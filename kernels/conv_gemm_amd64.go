@@ -47,3 +47,12 @@ var convZeroBias [convMR]float32
 //
 //go:noescape
 func convKernel6x16AVX2(k int, a, b, c *float32, ldc int, acc bool, bias *float32, floor float32)
+
+// convPackers returns the SGEMM packing loops for the active ISA (the AVX2
+// ones wherever AVX2 is active; their work does not depend on the kernel).
+func convPackers() *sgemmPackers {
+	if active >= AVX2 {
+		return &avx2Kernel.pack
+	}
+	return &genericKernel.pack
+}

@@ -13,3 +13,6 @@ func convKernelEpi(k int, a, b *float32, c []float32, ldc int, acc bool, bias []
 	convKernelGeneric(k, a, b, &c[0], ldc, acc)
 	convEpilogue(c, ldc, convMR, convNR, bias, 0, relu)
 }
+
+// convPackers returns the SGEMM packing loops (pure Go here).
+func convPackers() *sgemmPackers { return &genericKernel.pack }
