@@ -76,8 +76,11 @@ type Algo int
 const (
 	// AlgoAuto picks per shape; see NewConv.
 	AlgoAuto Algo = iota
-	// AlgoDirect runs the definition as nested loops (no scratch; slow; the
-	// plain-Go baseline).
+	// AlgoDirect computes outputs straight from the image: for stride 1
+	// and dilation 1 on AVX2, an assembly kernel over a zero-padded copy
+	// (conv_direct_fast.go; fast where C is small, as in a first layer),
+	// with backward data as the flipped forward and the weight gradient on
+	// im2col; otherwise the definition as plain nested loops.
 	AlgoDirect
 	// AlgoIm2col packs image patches straight into GEMM panels (any shape).
 	AlgoIm2col
@@ -128,8 +131,9 @@ type Conv struct {
 	algo   Algo
 	oh, ow int
 
-	im   *im2colPlan   // forward (im2col), backward weights (all but direct)
-	wino *winogradPlan // forward (winograd)
+	im     *im2colPlan   // forward (im2col), backward weights (all but plain direct)
+	wino   *winogradPlan // forward (winograd)
+	direct *directPlan   // forward (direct, stride 1, when the CPU has AVX2)
 
 	// Backward data of a stride-1 convolution is the forward convolution of
 	// dy with the flipped, transposed kernel and padding Dil*(R-1)-Pad; flip
@@ -148,8 +152,9 @@ type Conv struct {
 // An algorithm that does not apply to p (Winograd on a non-3x3 or strided
 // shape) falls back to im2col; Algo reports the choice.
 //
-// AlgoAuto times the candidates that apply (im2col and, for 3x3 stride-1
-// shapes, Winograd, whose error bound is documented in winograd.go) on a
+// AlgoAuto times the candidates that apply (im2col; for 3x3 stride-1
+// shapes, Winograd, whose error bound is documented in winograd.go; for
+// stride-1 shapes on AVX2, the fast direct kernel) on a
 // forward pass of synthetic data (as many images of the batch as make about
 // a GFLOP, so that small images are timed as they run batched; best of
 // three after a warm-up, in process CPU time so that other processes' load
@@ -157,7 +162,7 @@ type Conv struct {
 // ISA, and caches the winner for the life of the process, like cuDNN's
 // benchmark mode; calls under 20 MFLOP skip the timing and use im2col, and
 // GOCNN_CONV_AUTO=heuristic replaces the timing by a fixed rule (see
-// autoAlgo). The direct algorithm is never auto-selected. Timing makes the
+// autoAlgo). The plain-loop direct algorithm is never auto-selected. Timing makes the
 // choice, and so the rounding of the results, depend on the machine's load.
 func NewConv(p ConvParams, algo Algo) *Conv {
 	p = p.norm()
@@ -179,6 +184,9 @@ func newConv(p ConvParams, algo Algo, noFlip bool) *Conv {
 	c.im = newIm2colPlan(p)
 	if algo == AlgoWinograd {
 		c.wino = newWinogradPlan(p)
+	}
+	if algo == AlgoDirect && directFastApplies(p) {
+		c.direct = newDirectPlan(p)
 	}
 	c.flipFn = c.flipWorker
 	c.biasSum = c.biasWorker
@@ -216,6 +224,10 @@ func (c *Conv) Forward(x, w, bias, y []float32, relu bool) {
 	putConvScratch(s)
 }
 
+// fastDirect reports whether AlgoDirect runs its assembly path now (the plan
+// has one and the active ISA has AVX2; SetISA may have changed it).
+func (c *Conv) fastDirect() bool { return c.direct != nil && directFastAvailable() }
+
 // bind points the plans at s for one call (nil unbinds).
 func (c *Conv) bind(s *convScratch) {
 	c.im.s = s
@@ -235,6 +247,10 @@ func (c *Conv) forward(s *convScratch, x, w, bias, y []float32, relu bool) {
 	case AlgoWinograd:
 		c.wino.forward(x, w, bias, y, relu)
 	case AlgoDirect:
+		if c.fastDirect() {
+			c.direct.forward(s, x, w, bias, y, relu)
+			return
+		}
 		convDirectForward(c.p, x, w, bias, y, relu)
 	default:
 		c.im.forward(x, w, bias, y, relu)
@@ -253,7 +269,7 @@ func (c *Conv) BackwardData(dy, w, dx []float32) {
 	if p.N == 0 {
 		return
 	}
-	if c.algo == AlgoDirect {
+	if c.algo == AlgoDirect && !c.fastDirect() {
 		convDirectBackwardData(p, dy, w, dx)
 		return
 	}
@@ -268,7 +284,7 @@ func (c *Conv) backwardData(s *convScratch, dy, w, dx []float32) {
 	// The flipped forward pays off through Winograd; on the im2col path it
 	// would pack K*R*S rows per pixel where col2im packs K (and VGG's first
 	// layer, K*R*S = 576 for 3 outputs, would run 5x slower).
-	if c.algo == AlgoWinograd && !c.noFlip && p.StrideH == 1 && p.StrideW == 1 &&
+	if (c.algo == AlgoWinograd || c.algo == AlgoDirect) && !c.noFlip && p.StrideH == 1 && p.StrideW == 1 &&
 		p.PadH <= p.DilH*(p.R-1) && p.PadW <= p.DilW*(p.S-1) {
 		if c.flip == nil {
 			fp := p
@@ -324,7 +340,7 @@ func (c *Conv) BackwardWeights(x, dy, dw, db []float32) {
 		ParallelFor(p.K, 1+65536/(p.N*c.oh*c.ow), c.biasSum)
 		c.dy, c.db = nil, nil
 	}
-	if c.algo == AlgoDirect {
+	if c.algo == AlgoDirect && !c.fastDirect() {
 		convDirectBackwardWeights(p, x, dy, dw)
 		return
 	}

@@ -41,10 +41,20 @@ var convAuto struct {
 // skips the timing: Winograd wherever it applies with C and K >= 16, else
 // im2col (reproducible choices, e.g. for bit-exact comparisons across runs).
 func autoAlgo(p ConvParams) Algo {
-	if !winogradApplies(p) {
+	cands := []Algo{AlgoIm2col}
+	if winogradApplies(p) {
+		cands = append(cands, AlgoWinograd)
+	}
+	if directFastApplies(p) {
+		cands = append(cands, AlgoDirect)
+	}
+	if len(cands) == 1 {
 		return AlgoIm2col
 	}
 	if os.Getenv("GOCNN_CONV_AUTO") == "heuristic" {
+		if !winogradApplies(p) {
+			return AlgoIm2col
+		}
 		if p.C >= 16 && p.K >= 16 && p.OutH() >= 4 && p.OutW() >= 4 {
 			return AlgoWinograd
 		}
@@ -77,7 +87,7 @@ func autoAlgo(p ConvParams) Algo {
 		w[i] = float32(i%5-2) * 0.01
 	}
 	best, bestT := AlgoIm2col, 1e300
-	for _, a := range []Algo{AlgoIm2col, AlgoWinograd} {
+	for _, a := range cands {
 		c := newConv(tp, a, true)
 		c.Forward(x, w, nil, y, false) // warm-up: sizes the scratch
 		t := 1e300

@@ -17,6 +17,7 @@ type convScratch struct {
 	ap    []float32 // im2col: packed W (forward) or Wᵀ (backward data)
 	up    []float32 // Winograd: U = G g Gᵀ for all filters
 	wflip []float32 // backward data through the flipped kernel
+	dpad  []float32 // fast direct path: one zero-padded image
 	im    []im2colWorker
 	wino  []winoWorker
 	wbwd  []winoBwdWorker

@@ -53,6 +53,11 @@ func convTestShapes() []ConvParams {
 		{N: 37, C: 20, H: 2, W: 3, K: 21, R: 3, S: 3, PadH: 1, PadW: 1},
 		{N: 11, C: 9, H: 4, W: 4, K: 13, R: 3, S: 3, PadH: 1, PadW: 1},
 		{N: 7, C: 5, H: 9, W: 7, K: 10, R: 3, S: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1},
+		// Rows of several 24-pixel tiles of the fast direct kernel and a
+		// ragged last one, K not a multiple of its 4-channel blocks, a
+		// non-square kernel.
+		{N: 2, C: 5, H: 6, W: 53, K: 9, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 1, C: 3, H: 7, W: 50, K: 6, R: 2, S: 5, PadH: 0, PadW: 2},
 	}
 	return ps
 }
