@@ -24,6 +24,7 @@ type directPlan struct {
 	p             ConvParams
 	oh, ow        int
 	kq, tiles     int // 4-channel blocks of K; 24-pixel tiles per output row
+	bpc, chunks   int // blocks per chunk (whose weights stay in L2) and chunks
 	hp, wp, plane int // padded image: hp×wp per channel
 	bias4         []float32
 
@@ -48,6 +49,8 @@ func newDirectPlan(p ConvParams) *directPlan {
 	q.wp = max(p.W+2*p.PadW, q.tiles*directTW+p.S-1)
 	q.plane = q.hp * q.wp
 	q.bias4 = make([]float32, q.kq*directCB)
+	q.bpc = min(q.kq, max(1, directChunkBytes/(p.C*p.R*p.S*directCB*4)))
+	q.chunks = (q.kq + q.bpc - 1) / q.bpc
 	q.packFn, q.padFn, q.rowFn = q.packWeights, q.padImage, q.rows
 	return q
 }
@@ -70,7 +73,7 @@ func (q *directPlan) forward(s *convScratch, x, w, bias, y []float32, relu bool)
 	s.dpad = growFloats(s.dpad, p.C*q.plane)
 	for q.n = 0; q.n < p.N; q.n++ {
 		ParallelFor(p.C, 1+16384/q.plane, q.padFn)
-		ParallelFor(q.kq*q.oh, 1, q.rowFn)
+		ParallelFor(q.chunks*q.oh, 1, q.rowFn)
 	}
 	q.s, q.x, q.w, q.y = nil, nil, nil, nil
 }
@@ -116,33 +119,44 @@ func (q *directPlan) padImage(lo, hi int) {
 	}
 }
 
-// rows computes items [lo, hi): item b*OH + oh is output row oh of the
-// 4-channel block b of image q.n. Whole tiles go straight to y; a tile past
-// the row's end or K goes through a local tile first.
+// rows computes items [lo, hi): item ch*OH + oh is output row oh of the
+// blocks of chunk ch of image q.n, so that a worker's consecutive items
+// reuse the chunk's weights and most input rows from cache. Whole tiles go
+// straight to y; a tile past the row's end or K goes through a local tile.
 func (q *directPlan) rows(lo, hi int) {
+	var tile [directCB * directTW]float32
+	for it := lo; it < hi; it++ {
+		ch, oh := it/q.oh, it%q.oh
+		for b := ch * q.bpc; b < min((ch+1)*q.bpc, q.kq); b++ {
+			q.row(b, oh, &tile)
+		}
+	}
+}
+
+// directChunkBytes is the packed-weight size of a chunk of 4-channel blocks.
+const directChunkBytes = 192 << 10
+
+// row computes output row oh of block b (tile is the worker's edge tile).
+func (q *directPlan) row(b, oh int, tile *[directCB * directTW]float32) {
 	p := q.p
 	crs := p.C * p.R * p.S
 	ohw := q.oh * q.ow
-	var tile [directCB * directTW]float32
-	for it := lo; it < hi; it++ {
-		b, oh := it/q.oh, it%q.oh
-		wb := q.s.ap[b*crs*directCB:]
-		bias := q.bias4[b*directCB:]
-		chans := min(directCB, p.K-b*directCB)
-		yrow := (q.n*p.K+b*directCB)*ohw + oh*q.ow
-		for t := 0; t < q.tiles; t++ {
-			ow0 := t * directTW
-			xp := q.s.dpad[oh*q.wp+ow0:]
-			cols := min(directTW, q.ow-ow0)
-			if cols == directTW && chans == directCB {
-				_ = q.y[yrow+(directCB-1)*ohw+ow0+directTW-1]
-				directTile(&xp[0], &wb[0], &q.y[yrow+ow0], p.C, p.R, p.S, q.plane, q.wp, ohw, &bias[0], q.floor)
-				continue
-			}
-			directTile(&xp[0], &wb[0], &tile[0], p.C, p.R, p.S, q.plane, q.wp, directTW, &bias[0], q.floor)
-			for i := 0; i < chans; i++ {
-				copy(q.y[yrow+i*ohw+ow0:yrow+i*ohw+ow0+cols], tile[i*directTW:i*directTW+cols])
-			}
+	wb := q.s.ap[b*crs*directCB:]
+	bias := q.bias4[b*directCB:]
+	chans := min(directCB, p.K-b*directCB)
+	yrow := (q.n*p.K+b*directCB)*ohw + oh*q.ow
+	for t := 0; t < q.tiles; t++ {
+		ow0 := t * directTW
+		xp := q.s.dpad[oh*q.wp+ow0:]
+		cols := min(directTW, q.ow-ow0)
+		if cols == directTW && chans == directCB {
+			_ = q.y[yrow+(directCB-1)*ohw+ow0+directTW-1]
+			directTile(&xp[0], &wb[0], &q.y[yrow+ow0], p.C, p.R, p.S, q.plane, q.wp, ohw, &bias[0], q.floor)
+			continue
+		}
+		directTile(&xp[0], &wb[0], &tile[0], p.C, p.R, p.S, q.plane, q.wp, directTW, &bias[0], q.floor)
+		for i := 0; i < chans; i++ {
+			copy(q.y[yrow+i*ohw+ow0:yrow+i*ohw+ow0+cols], tile[i*directTW:i*directTW+cols])
 		}
 	}
 }
