@@ -33,7 +33,6 @@ func ParseManifest(r io.Reader, base string) (*Files, error) {
 	cr.TrimLeadingSpace = true
 	cr.ReuseRecord = true
 	var paths, labels []string
-	var lines []int
 	first := true
 	for {
 		rec, err := cr.Read()
@@ -66,7 +65,6 @@ func ParseManifest(r io.Reader, base string) (*Files, error) {
 		}
 		paths = append(paths, p)
 		labels = append(labels, l)
-		lines = append(lines, line)
 	}
 	if len(paths) == 0 {
 		return nil, errors.New("no records")

@@ -17,7 +17,7 @@ type eltJob struct {
 	mask       []uint8
 	idx        []int32
 	n          [6]int
-	x0, x1     float32
+	x0         float32
 	seed       uint64
 	p          ConvParams
 	flag       bool

@@ -46,15 +46,6 @@ func ensure(t *tensor.Tensor, s shape4) *tensor.Tensor {
 	return tensor.Zeros(dims...)
 }
 
-// ensureFloats returns b resliced to n when its capacity allows, else a new
-// aligned slice of length n.
-func ensureFloats(b []float32, n int) []float32 {
-	if cap(b) >= n {
-		return b[:n]
-	}
-	return tensor.AlignedFloats(n)
-}
-
 // viewCache keeps a reshaped view of a tensor and rebuilds it only when the
 // source tensor or its storage changes, so that Flatten-like layers can
 // return a view without allocating a new header on every call.

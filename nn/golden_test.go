@@ -81,8 +81,6 @@ func (g *goldenSet) get(t *testing.T, name string) *tensor.Tensor {
 	return tensor.FromSlice(g.data[a.Offset:a.Offset+n], a.Shape...)
 }
 
-func (g *goldenSet) has(name string) bool { _, ok := g.idx.Arrays[name]; return ok }
-
 // ints returns the named array as ints (class targets).
 func (g *goldenSet) ints(t *testing.T, name string) []int {
 	v := g.get(t, name).Data()

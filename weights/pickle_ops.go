@@ -350,7 +350,7 @@ func decodeLong(b []byte) any {
 
 // typeName names a value's Python type for messages.
 func typeName(v any) string {
-	switch v.(type) {
+	switch v := v.(type) {
 	case pyNone:
 		return "None"
 	case bool:
@@ -370,7 +370,7 @@ func typeName(v any) string {
 	case *pyDict:
 		return "dict"
 	case pyGlobal:
-		return "global " + v.(pyGlobal).module + "." + v.(pyGlobal).name
+		return "global " + v.module + "." + v.name
 	}
 	return fmt.Sprintf("%T", v)
 }

@@ -76,20 +76,6 @@ func run(args []string) int {
 	return c.run(args[1:])
 }
 
-// notBuilt is the body of a subcommand that a later change fills in.
-func notBuilt(name string) func([]string) int {
-	return func(args []string) int {
-		for _, a := range args {
-			if a == "-h" || a == "-help" || a == "--help" {
-				fmt.Fprintf(os.Stderr, "usage: gocnn %s ...\n\n'gocnn %s' is not built yet.\n", name, name)
-				return 0
-			}
-		}
-		fmt.Fprintf(os.Stderr, "gocnn %s: not built yet\n", name)
-		return 2
-	}
-}
-
 // fail prints a command's error with an optional hint and returns status 1.
 func fail(cmd string, err error, hint string) int {
 	fmt.Fprintf(os.Stderr, "gocnn %s: %v\n", cmd, err)
