@@ -106,16 +106,7 @@ func (q *directPlan) padImage(lo, hi int) {
 	p := q.p
 	hw := p.H * p.W
 	for c := lo; c < hi; c++ {
-		src := q.x[(q.n*p.C+c)*hw : (q.n*p.C+c+1)*hw]
-		pl := q.s.dpad[c*q.plane : (c+1)*q.plane]
-		clear(pl[:p.PadH*q.wp])
-		clear(pl[(p.PadH+p.H)*q.wp:])
-		for h := 0; h < p.H; h++ {
-			row := pl[(p.PadH+h)*q.wp : (p.PadH+h+1)*q.wp]
-			clear(row[:p.PadW])
-			copy(row[p.PadW:p.PadW+p.W], src[h*p.W:(h+1)*p.W])
-			clear(row[p.PadW+p.W:])
-		}
+		padPlane(q.s.dpad[c*q.plane:(c+1)*q.plane], q.x[(q.n*p.C+c)*hw:(q.n*p.C+c+1)*hw], p.H, p.W, p.PadH, p.PadW, q.wp)
 	}
 }
 

@@ -42,20 +42,24 @@ func (q *im2colPlan) ensureOffsets(imgs int) {
 func (q *im2colPlan) padImages(xp, x []float32, n0, n1 int) {
 	p := q.p
 	hw := p.H * p.W
-	right := q.wp - p.PadW - p.W
 	for n := n0; n < n1; n++ {
 		for c := 0; c < p.C; c++ {
-			src := x[(n*p.C+c)*hw : (n*p.C+c+1)*hw]
-			plane := xp[(n-n0)*q.chwp+c*q.hp*q.wp : (n-n0)*q.chwp+(c+1)*q.hp*q.wp]
-			clear(plane[:p.PadH*q.wp])
-			clear(plane[(p.PadH+p.H)*q.wp:])
-			for h := 0; h < p.H; h++ {
-				row := plane[(p.PadH+h)*q.wp : (p.PadH+h+1)*q.wp]
-				clear(row[:p.PadW])
-				copy(row[p.PadW:p.PadW+p.W], src[h*p.W:(h+1)*p.W])
-				clear(row[q.wp-right:])
-			}
+			pl := xp[(n-n0)*q.chwp+c*q.hp*q.wp : (n-n0)*q.chwp+(c+1)*q.hp*q.wp]
+			padPlane(pl, x[(n*p.C+c)*hw:(n*p.C+c+1)*hw], p.H, p.W, p.PadH, p.PadW, q.wp)
 		}
+	}
+}
+
+// padPlane copies the h×w plane src into pl, a plane of rows wp floats
+// wide, at row padH and column padW, and zeroes the rest of pl.
+func padPlane(pl, src []float32, h, w, padH, padW, wp int) {
+	clear(pl[:padH*wp])
+	clear(pl[(padH+h)*wp:])
+	for i := 0; i < h; i++ {
+		row := pl[(padH+i)*wp : (padH+i+1)*wp]
+		clear(row[:padW])
+		copy(row[padW:padW+w], src[i*w:(i+1)*w])
+		clear(row[padW+w:])
 	}
 }
 
