@@ -364,17 +364,28 @@ func (c *Conv) BackwardWeights(x, dy, dw, db []float32) {
 	}
 }
 
-// biasWorker adds Σ_{n,oh,ow} dy[n,k,·,·] to db[k] for k in [lo, hi),
-// summing each plane in float64.
+// biasWorker adds Σ_{n,oh,ow} dy[n,k,·,·] to db[k] for k in [lo, hi)
+// (sumPlane per plane, the planes added in float64).
 func (c *Conv) biasWorker(lo, hi int) {
 	p, hw := c.p, c.oh*c.ow
 	for k := lo; k < hi; k++ {
 		var s float64
 		for n := 0; n < p.N; n++ {
-			for _, v := range c.dy[(n*p.K+k)*hw : (n*p.K+k+1)*hw] {
-				s += float64(v)
-			}
+			s += sumPlane(c.dy[(n*p.K+k)*hw : (n*p.K+k+1)*hw])
 		}
 		c.db[k] += float32(s)
 	}
+}
+
+// sumPlane returns Σ x: blocks of 512 summed in 8 float32 chains (64 terms
+// each), the block sums added in float64: within a few float32 roundings of
+// the exact sum whatever the plane's length, at a fraction of a float64
+// chain's cost.
+func sumPlane(x []float32) float64 {
+	var t float64
+	for len(x) >= 512 {
+		t += bnSum(x[:512])
+		x = x[512:]
+	}
+	return t + bnSum(x)
 }

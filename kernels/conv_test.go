@@ -491,3 +491,23 @@ func TestConvReluKeepsNaN(t *testing.T) {
 		}
 	})
 }
+
+// TestSumPlane checks the bias-gradient sum against float64 on a long plane
+// whose values share a large offset (the case that defeats one float32
+// chain, off by ~1e-3 here): the error must stay at the float32 rounding of
+// the result (it is stored as float32), a few 1e-8 relative.
+func TestSumPlane(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, n := range []int{0, 1, 7, 511, 512, 513, 50177} {
+		x := make([]float32, n)
+		var want float64
+		for i := range x {
+			x[i] = 1000 + rng.Float32()*2 - 1
+			want += float64(x[i])
+		}
+		got := sumPlane(x)
+		if e := math.Abs(got - want); e > 3e-7*max(1, math.Abs(want)) {
+			t.Errorf("n=%d: sumPlane = %.9g, want %.9g (error %.3g)", n, got, want, e)
+		}
+	}
+}
