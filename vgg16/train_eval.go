@@ -129,6 +129,7 @@ func (r *run) applyRemedy() error {
 	r.log.say("fix: %s", rem.What)
 	r.strategy = rem.Strategy
 	r.loss = newLoss(r.strategy, r.plan, r.k)
+	r.lrScale *= rem.LRScale
 	for _, g := range r.opt.Groups() {
 		g.LR *= rem.LRScale
 	}
