@@ -388,3 +388,12 @@ func TestTrainDefaultsWireOrderAndSchedule(t *testing.T) {
 	defer r2.val.Close()
 	assert.IsType(t, data.RandomSampler{}, r2.loader.Sampler())
 }
+
+func TestKeepAsBestPrefersTheLaterEpochOnATie(t *testing.T) {
+	assert.True(t, keepAsBest(0.5, -1), "the first epoch is always kept")
+	assert.True(t, keepAsBest(0.93, 0.92))
+	assert.False(t, keepAsBest(0.92, 0.93))
+	assert.True(t, keepAsBest(0.9275, 0.9275), "a tie goes to the later epoch")
+	assert.True(t, keepAsBest(0.9274999999999999, 0.9275), "rounding is a tie")
+	assert.False(t, keepAsBest(0.927, 0.9275))
+}
