@@ -73,7 +73,7 @@ quality: build
 	@for arch in vgg16_bn vgg16; do for s in $(QUALITY_SEEDS); do \
 	  echo "== $$arch seed $$s"; \
 	  ./$(BIN) train -data embedded:fmnist -arch $$arch -epochs 4 -batch 64 -lr 1e-4 -seed $$s \
-	    -out runs/quality/$$arch-seed$$s | grep -E '^(imbalance|best|test)' || exit 1; \
+	    -out runs/quality/$$arch-seed$$s | grep -E '^(imbalance|training|best|test)' || exit 1; \
 	done; done
 
 ## golden: regenerate the PyTorch golden files (needs python3-torch)

@@ -49,6 +49,57 @@ func (s RandomSampler) Epoch(dst []int, epoch int) []int {
 	return dst
 }
 
+// StratifiedSampler visits a random permutation of [0, len(Labels)) in
+// which every class is spread evenly over the epoch, so that every batch
+// holds about its share of each class: item j of a class of n (in a random
+// order) sits at position (j+u)/n of the epoch, u a random offset per class
+// and epoch. At 6000:60 with batches of 64 every batch holds 0 or 1
+// positives (a random permutation leaves 53% of batches without one and
+// puts 2-4 in others, which a pos_weight of 17 turns into gradient spikes),
+// and no class loses more than its share to a dropped last batch.
+type StratifiedSampler struct {
+	Labels []int // class of each index, >= 0
+	Seed   uint64
+}
+
+func (s StratifiedSampler) Len() int { return len(s.Labels) }
+
+func (s StratifiedSampler) Epoch(dst []int, epoch int) []int {
+	g := epochRNG(s.Seed, epoch)
+	var by [][]int
+	for i, y := range s.Labels {
+		if y < 0 {
+			panic(fmt.Sprintf("data: StratifiedSampler: label %d of index %d", y, i))
+		}
+		for len(by) <= y {
+			by = append(by, nil)
+		}
+		by[y] = append(by[y], i)
+	}
+	type kv struct {
+		key float64
+		i   int
+	}
+	keys := make([]kv, 0, len(s.Labels))
+	for _, idx := range by {
+		g.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
+		u, n := g.Float64(), float64(len(idx))
+		for j, i := range idx {
+			keys = append(keys, kv{(float64(j) + u) / n, i})
+		}
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if keys[a].key != keys[b].key {
+			return keys[a].key < keys[b].key
+		}
+		return keys[a].i < keys[b].i
+	})
+	for _, k := range keys {
+		dst = append(dst, k.i)
+	}
+	return dst
+}
+
 // WeightedRandomSampler draws NumSamples indices per epoch, index i with
 // probability Weights[i]/sum(Weights), as PyTorch's WeightedRandomSampler:
 // with replacement, or without (each index at most once; NumSamples must not

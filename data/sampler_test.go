@@ -180,3 +180,54 @@ func TestPlanImbalance(t *testing.T) {
 	require.Zero(t, p.ClassWeights[3])
 	require.NotPanics(t, func() { PlanImbalance(nil) })
 }
+
+// TestStratifiedSampler checks that the order is a permutation, that every
+// window of a batch's length holds each class's share within one, and that
+// epochs and seeds differ. A random permutation fails the window check.
+func TestStratifiedSampler(t *testing.T) {
+	labels := make([]int, 6060)
+	for i := 6000; i < 6060; i++ {
+		labels[i] = 1
+	}
+	windowOK := func(order []int) bool {
+		const batch = 64
+		for start := 0; start+batch <= len(order); start += batch {
+			pos := 0
+			for _, i := range order[start : start+batch] {
+				pos += labels[i]
+			}
+			if pos > 1 { // share: 64*60/6060 = 0.63
+				return false
+			}
+		}
+		return true
+	}
+	s := StratifiedSampler{Labels: labels, Seed: 3}
+	a := s.Epoch(nil, 0)
+	b := append([]int(nil), a...)
+	sort.Ints(b)
+	require.Equal(t, SequentialSampler{len(labels)}.Epoch(nil, 0), b)
+	require.True(t, windowOK(a))
+	require.True(t, windowOK(s.Epoch(nil, 1)))
+	require.NotEqual(t, a, s.Epoch(nil, 1))
+	require.NotEqual(t, a, StratifiedSampler{Labels: labels, Seed: 4}.Epoch(nil, 0))
+	require.Equal(t, a, s.Epoch(nil, 0), "an epoch's order depends only on seed and epoch")
+	require.False(t, windowOK(RandomSampler{N: len(labels), Seed: 3}.Epoch(nil, 0)), "the check must be able to fail")
+
+	// Three classes, one empty: still a permutation, spread within one.
+	l3 := make([]int, 300)
+	for i := range l3 {
+		l3[i] = []int{0, 0, 0, 2}[i%4]
+	}
+	o := StratifiedSampler{Labels: l3, Seed: 1}.Epoch([]int{-1}, 2)
+	require.Equal(t, -1, o[0])
+	o = o[1:]
+	require.Len(t, o, 300)
+	for start := 0; start+20 <= 300; start += 20 {
+		n2 := 0
+		for _, i := range o[start : start+20] {
+			n2 += l3[i] / 2
+		}
+		require.InDelta(t, 5, n2, 1)
+	}
+}

@@ -142,6 +142,29 @@ func RandomHorizontalFlip(p float64) Transform {
 	})
 }
 
+// RandomTranslate shifts the image by whole pixels, dy and dx each uniform
+// in [-max, max], filling the uncovered border with fill; the size is
+// unchanged. It is torchvision's RandomCrop(size, padding=max, fill=fill)
+// on an image of that size: the light augmentation of small-image tasks
+// (CIFAR's pad-4 crop). max 0 is the identity.
+func RandomTranslate(max int, fill float32) Transform {
+	if max < 0 {
+		panic(fmt.Sprintf("data: RandomTranslate: max %d", max))
+	}
+	return TransformFunc(func(s *Sample) {
+		if max == 0 {
+			return
+		}
+		dy := s.RNG.IntN(2*max+1) - max
+		dx := s.RNG.IntN(2*max+1) - max
+		if dy == 0 && dx == 0 {
+			return
+		}
+		// Output pixel (y, x) is input pixel (y-dy, x-dx).
+		cropPad(s, -dy, -dx, s.H, s.W, fill)
+	})
+}
+
 // ColorJitter scales brightness by a factor uniform in
 // [1-Brightness, 1+Brightness], then contrast (around the image's mean
 // luma) and saturation (around each pixel's luma, three-channel images

@@ -168,3 +168,52 @@ func synthN(n, side int) *Memory {
 	}
 	return NewMemory(1, side, side, pix, y, []string{"a", "b"})
 }
+
+func TestRandomTranslate(t *testing.T) {
+	tr := RandomTranslate(2, -7)
+	seen := map[[2]int]bool{}
+	for pos := uint64(0); pos < 200; pos++ {
+		s := rampSample(2, 9, 11)
+		orig := append([]float32(nil), s.Pix...)
+		s.Seed(4, 0, pos)
+		tr.Apply(s)
+		require.Equal(t, [3]int{2, 9, 11}, [3]int{s.C, s.H, s.W})
+		// Find the shift: every pixel is the original shifted, or the fill.
+		found := false
+		for dy := -2; dy <= 2 && !found; dy++ {
+			for dx := -2; dx <= 2 && !found; dx++ {
+				ok := true
+				for c := 0; c < 2 && ok; c++ {
+					for y := 0; y < 9 && ok; y++ {
+						for x := 0; x < 11 && ok; x++ {
+							want := float32(-7)
+							if sy, sx := y-dy, x-dx; sy >= 0 && sy < 9 && sx >= 0 && sx < 11 {
+								want = orig[c*99+sy*11+sx]
+							}
+							ok = s.Pix[c*99+y*11+x] == want
+						}
+					}
+				}
+				if ok {
+					found = true
+					seen[[2]int{dy, dx}] = true
+				}
+			}
+		}
+		require.True(t, found, "sample %d is no shift of at most 2 of the input", pos)
+	}
+	require.Len(t, seen, 25, "every shift in [-2, 2]^2 occurs")
+	s := rampSample(1, 4, 4)
+	orig := append([]float32(nil), s.Pix...)
+	RandomTranslate(0, 0).Apply(s)
+	require.Equal(t, orig, s.Pix)
+
+	s = rampSample(3, 32, 32)
+	pos := uint64(0)
+	allocs := testing.AllocsPerRun(50, func() {
+		s.Seed(1, 0, pos)
+		pos++
+		tr.Apply(s)
+	})
+	require.Zero(t, allocs, "a shift must not allocate once the sample's buffers exist")
+}

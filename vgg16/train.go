@@ -76,7 +76,9 @@ type run struct {
 	records    []EpochRecord
 	conflicts  int
 	cache      *FeatureCache
-	headLoaded bool // the output layer came from -weights // the frozen backbone's training features, when worthwhile
+	headLoaded bool    // the output layer came from -weights // the frozen backbone's training features, when worthwhile
+	lrScale    float64 // the remedies' factor on cfg.LR
+	totalSteps int     // the steps the schedule spans (planned at each epoch's start)
 }
 
 // Train trains a VGG as cfg says and returns the result. It writes
@@ -91,7 +93,7 @@ func Train(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Threads > 0 {
 		defer kernels.SetThreads(kernels.SetThreads(cfg.Threads))
 	}
-	r := &run{cfg: cfg, log: &logger{w: cfg.Log, json: cfg.JSON}, best: -1, thr: 0.5}
+	r := &run{cfg: cfg, log: &logger{w: cfg.Log, json: cfg.JSON}, best: -1, thr: 0.5, lrScale: 1}
 	r.bar = newProgress(!cfg.JSON && !cfg.NoProgress && isTerminal(os.Stderr))
 	if err := r.setup(); err != nil {
 		return nil, err
@@ -168,7 +170,7 @@ func (r *run) setup() error {
 		return err
 	}
 	r.describe(head)
-	if cfg.FreezeFeatures && CacheWorthwhile(true, cfg.Augment) {
+	if cfg.FreezeFeatures && CacheWorthwhile(true, cfg.Augment || translatePixels(cfg, td.pre.Size) > 0) {
 		c, err := BuildFeatureCache(context.Background(), r.model, r.td.train, r.td.pre.Transform(), CacheOptions{Batch: r.cfg.Batch, MaxBytes: 2 << 30})
 		if err != nil {
 			r.log.say("feature cache: %v; training with full forward passes", err)
@@ -247,6 +249,10 @@ func (r *run) newLoaders() error {
 		sampler = data.BalancedSampler(labels, r.k, r.cfg.Seed)
 	case "undersample":
 		sampler = data.Undersampler(labels, r.k, 1, r.cfg.Seed)
+	default:
+		if r.cfg.BatchOrder == "stratified" {
+			sampler = data.StratifiedSampler{Labels: labels, Seed: r.cfg.Seed}
+		}
 	}
 	n := r.td.train.Len()
 	if sampler != nil {
@@ -256,7 +262,7 @@ func (r *run) newLoaders() error {
 	var err error
 	r.loader, err = data.NewLoader(r.td.train, data.LoaderConfig{
 		BatchSize: batch, Channels: pre.Channels, Height: pre.Size, Width: pre.Size,
-		Transform: pre.trainTransform(r.cfg.Augment), Sampler: sampler, Shuffle: true,
+		Transform: pre.trainTransform(translatePixels(r.cfg, pre.Size), r.cfg.Augment), Sampler: sampler, Shuffle: true,
 		Seed: r.cfg.Seed, DropLast: n >= 2*batch,
 	})
 	if err != nil {
@@ -284,6 +290,8 @@ func (r *run) describe(head string) {
 	r.log.say("model: %s, %s head, %dx%dx%d input, %d outputs, %.1fM parameters; %s lr %g, batch %d, %d epochs, kernels %s x%d",
 		m.Spec.Arch, head, m.Spec.InChannels, m.Spec.Size, m.Spec.Size, m.Spec.Outputs, float64(m.NumParams())/1e6,
 		r.cfg.Optim, r.cfg.LR, r.cfg.Batch, r.cfg.Epochs, kernels.Active(), kernels.Threads())
+	r.log.say("training: %s batch order; augmentation: shift up to %d px%s; %s learning rate",
+		r.cfg.BatchOrder, translatePixels(r.cfg, r.td.pre.Size), map[bool]string{true: ", horizontal flips", false: ""}[r.cfg.Augment], r.cfg.Schedule)
 	r.log.event("setup", map[string]any{"classes": r.td.classes, "counts": r.td.counts, "ratio": p.Ratio,
 		"strategy": r.strategy, "loss": r.loss.desc, "arch": m.Spec.Arch, "head": head, "size": m.Spec.Size,
 		"batch": r.cfg.Batch, "epochs": r.cfg.Epochs, "lr": r.cfg.LR})
@@ -353,6 +361,7 @@ func (r *run) runEpoch(ctx context.Context, epoch, from int) (int, error) {
 	if from == 0 {
 		r.losses = r.losses[:0]
 	}
+	r.planSteps(epoch, from, r.loader.NumBatches())
 	r.bar.begin(fmt.Sprintf("epoch %d/%d", epoch+1, r.cfg.Epochs), r.loader.NumBatches()*r.cfg.Batch)
 	defer r.bar.end()
 	images := 0
@@ -369,6 +378,7 @@ func (r *run) runEpoch(ctx context.Context, epoch, from int) (int, error) {
 		}
 		r.model.Backward(r.loss.backward())
 		r.gradNorm = optim.ClipGradNorm(r.model.Params(), math.Inf(1))
+		r.setLR()
 		r.opt.Step()
 		r.opt.ZeroGrad()
 		r.step++
@@ -413,6 +423,12 @@ func (r *run) runCachedEpoch(ctx context.Context, epoch int) (int, error) {
 	if r.strategy == "oversample" {
 		order = data.BalancedSampler(r.cache.Labels, r.k, r.cfg.Seed).Epoch(nil, epoch)
 	}
+	batch := min(r.cfg.Batch, len(order))
+	nb := len(order) / batch
+	if len(order) < 2*r.cfg.Batch && len(order)%batch != 0 {
+		nb++
+	}
+	r.planSteps(epoch, 0, nb)
 	images := 0
 	err := r.cache.Batches(order, min(r.cfg.Batch, len(order)), len(order) >= 2*r.cfg.Batch, func(x, _ *tensor.Tensor, labels []int) error {
 		logits := r.model.Classifier.Forward(x)
@@ -422,6 +438,7 @@ func (r *run) runCachedEpoch(ctx context.Context, epoch int) (int, error) {
 		}
 		r.model.Classifier.Backward(r.loss.backward())
 		r.gradNorm = optim.ClipGradNorm(r.model.Params(), math.Inf(1))
+		r.setLR()
 		r.opt.Step()
 		r.opt.ZeroGrad()
 		r.step++
@@ -439,6 +456,32 @@ func (r *run) runCachedEpoch(ctx context.Context, epoch int) (int, error) {
 		err = nil
 	}
 	return images, err
+}
+
+// planSteps sets the steps the learning-rate schedule spans, at the start
+// of an epoch (from its batch from) of nb batches: the steps taken so far
+// plus those left at nb per epoch. It depends only on the run's position,
+// so a resumed run plans the same schedule; MaxSteps does not shorten it
+// (it stops a run, as an interruption would).
+func (r *run) planSteps(epoch, from, nb int) {
+	r.totalSteps = r.step + (r.cfg.Epochs-epoch)*nb - from
+}
+
+// lrFactor is the schedule's factor on the learning rate at step t (0-based)
+// of total: 1 for "constant", (1+cos(πt/total))/2 for "cosine".
+func lrFactor(schedule string, t, total int) float64 {
+	if schedule != "cosine" || total <= 1 {
+		return 1
+	}
+	return (1 + math.Cos(math.Pi*float64(min(t, total))/float64(total))) / 2
+}
+
+// setLR sets every group's learning rate for the step about to be taken.
+func (r *run) setLR() {
+	lr := r.cfg.LR * r.lrScale * lrFactor(r.cfg.Schedule, r.step, r.totalSteps)
+	for _, g := range r.opt.Groups() {
+		g.LR = lr
+	}
 }
 
 // errStop ends an epoch early without an error (-max-steps).

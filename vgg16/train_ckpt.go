@@ -30,6 +30,7 @@ type resumeState struct {
 	OptimScalars map[string]float64 `json:"optim_scalars"`
 	Dropout      []uint64           `json:"dropout_calls"`
 	Records      []EpochRecord      `json:"records"`
+	LRScale      float64            `json:"lr_scale,omitempty"` // the remedies' factor on the learning rate
 }
 
 // trainConfigJSON is cfg without the writer, for the checkpoint record.
@@ -50,7 +51,7 @@ func (r *run) saveCheckpoint(name string, epoch, batch int, val *Metrics, withOp
 		extra = sd.Tensors
 		st := resumeState{Epoch: epoch, Batch: batch, Step: r.step, Best: r.best, BestEpoch: r.bestEp,
 			Threshold: r.thr, Strategy: r.strategy, Recent: r.recent, Losses: r.losses,
-			OptimKind: sd.Kind, OptimScalars: sd.Scalars, Dropout: r.dropoutCalls(nil), Records: r.records}
+			OptimKind: sd.Kind, OptimScalars: sd.Scalars, Dropout: r.dropoutCalls(nil), Records: r.records, LRScale: r.lrScale}
 		meta.Resume = jsonRaw(st)
 	}
 	return SaveCheckpoint(filepath.Join(r.cfg.Out, name), r.model, meta, extra)
@@ -117,6 +118,9 @@ func (r *run) resume() (int, int, error) {
 	r.step, r.best, r.bestEp, r.thr = st.Step, st.Best, st.BestEpoch, st.Threshold
 	r.recent, r.losses, r.records = st.Recent, st.Losses, st.Records
 	r.dropoutCalls(st.Dropout)
+	if st.LRScale > 0 {
+		r.lrScale = st.LRScale
+	}
 	if st.Strategy != r.strategy {
 		r.strategy = st.Strategy
 		r.loss = newLoss(r.strategy, r.plan, r.k)

@@ -162,12 +162,40 @@ func (p Preprocess) statsTransform() data.Transform {
 	return q.Transform()
 }
 
-// trainTransform is the evaluation pipeline after a random horizontal flip.
-func (p Preprocess) trainTransform(augment bool) data.Transform {
-	if !augment {
+// trainTransform is the evaluation pipeline with the training
+// augmentation: a random shift of up to translate pixels, zero-filled as the
+// padding is, and random horizontal flips when flip is set; both act before
+// normalisation, so the uncovered border is black as in evaluation.
+func (p Preprocess) trainTransform(translate int, flip bool) data.Transform {
+	if translate <= 0 && !flip {
 		return p.Transform()
 	}
-	return data.Compose(data.RandomHorizontalFlip(0.5), p.Transform())
+	q := p
+	q.Mean, q.Std = make([]float32, len(p.Mean)), make([]float32, len(p.Std))
+	for i := range q.Std {
+		q.Std[i] = 1
+	}
+	var shift, mirror data.Transform
+	if translate > 0 {
+		shift = data.RandomTranslate(translate, 0)
+	}
+	if flip {
+		mirror = data.RandomHorizontalFlip(0.5)
+	}
+	return data.Compose(q.Transform(), shift, mirror, data.Normalize(p.Mean, p.Std))
+}
+
+// translatePixels resolves cfg.Translate for inputs of size px: the
+// explicit value, or Size/16 for small images (at most 64 px) when the
+// backbone trains (a frozen one keeps its feature cache).
+func translatePixels(cfg Config, px int) int {
+	switch {
+	case cfg.Translate > 0:
+		return cfg.Translate
+	case cfg.Translate < 0 || cfg.FreezeFeatures || px > 64:
+		return 0
+	}
+	return max(1, px/16)
 }
 
 // dataName names the training data in messages.

@@ -106,7 +106,7 @@ func (r *run) endEpoch(epoch int, rate float64) (EpochRecord, error) {
 		r.log.event("collapse", map[string]any{"epoch": epoch + 1, "diagnosis": d})
 	}
 	score := tuned.BalancedAccuracy
-	if score > r.best {
+	if keepAsBest(score, r.best) {
 		r.best, r.bestEp, r.thr = score, epoch+1, ev.thr
 		if err := r.saveCheckpoint("best.safetensors", epoch+1, 0, &tuned, false); err != nil {
 			return rec, err
@@ -123,12 +123,21 @@ func (r *run) endEpoch(epoch int, rate float64) (EpochRecord, error) {
 	return rec, r.appendMetrics(rec)
 }
 
+// keepAsBest reports whether an epoch's validation balanced accuracy makes
+// it the best checkpoint: higher than the best so far, or equal to it (up
+// to rounding). On a tie the later epoch wins: a validation set with a
+// hundred minority images moves balanced accuracy in steps of 0.005, so
+// ties are common, and under the cosine schedule the later epoch is the
+// one trained at a lower rate.
+func keepAsBest(score, best float64) bool { return score >= best-1e-9 }
+
 // applyRemedy switches to the next imbalance remedy (-on-collapse fix).
 func (r *run) applyRemedy() error {
 	rem := NextRemedy(r.strategy)
 	r.log.say("fix: %s", rem.What)
 	r.strategy = rem.Strategy
 	r.loss = newLoss(r.strategy, r.plan, r.k)
+	r.lrScale *= rem.LRScale
 	for _, g := range r.opt.Groups() {
 		g.LR *= rem.LRScale
 	}

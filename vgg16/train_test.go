@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -297,4 +298,102 @@ func TestTrainFrozenBackboneWithAugmentation(t *testing.T) {
 			require.Equal(t, 0.0, b.Value.Sum(), "%s moved", b.Name)
 		}
 	}
+}
+
+func TestLRFactorCosine(t *testing.T) {
+	assert.Equal(t, 1.0, lrFactor("constant", 50, 100))
+	assert.Equal(t, 1.0, lrFactor("cosine", 0, 100))
+	assert.InDelta(t, 0.5, lrFactor("cosine", 50, 100), 1e-12)
+	assert.InDelta(t, (1+math.Cos(math.Pi/4))/2, lrFactor("cosine", 25, 100), 1e-12)
+	assert.Equal(t, 0.0, lrFactor("cosine", 100, 100))
+	assert.Equal(t, 0.0, lrFactor("cosine", 130, 100), "past the planned steps the rate stays at 0")
+	assert.Equal(t, 1.0, lrFactor("cosine", 0, 1))
+}
+
+func TestTranslatePixels(t *testing.T) {
+	assert.Equal(t, 2, translatePixels(Config{}, 32))
+	assert.Equal(t, 4, translatePixels(Config{}, 64))
+	assert.Equal(t, 0, translatePixels(Config{}, 224), "large images: no default shift")
+	assert.Equal(t, 0, translatePixels(Config{Translate: -1}, 32))
+	assert.Equal(t, 3, translatePixels(Config{Translate: 3}, 224))
+	assert.Equal(t, 0, translatePixels(Config{FreezeFeatures: true}, 32), "a frozen backbone keeps its feature cache")
+}
+
+// TestTrainTransformShiftsBeforeNormalising checks that the training
+// pipeline's shift fills with what the padding holds (black, normalised)
+// and that without augmentation it is the evaluation pipeline.
+func TestTrainTransformShiftsBeforeNormalising(t *testing.T) {
+	p := Preprocess{Size: 32, Resize: 28, Pad: 2, Channels: 1, Mean: []float32{0.3}, Std: []float32{0.4}}
+	img := func() *data.Sample {
+		s := &data.Sample{}
+		s.Reset(1, 28, 28)
+		for i := range s.Pix {
+			s.Pix[i] = 1
+		}
+		return s
+	}
+	black, white := (0-0.3)/float32(0.4), (1-0.3)/float32(0.4)
+	eval := img()
+	eval.Seed(1, 0, 0)
+	p.Transform().Apply(eval)
+	none := img()
+	none.Seed(1, 0, 0)
+	p.trainTransform(0, false).Apply(none)
+	require.Equal(t, eval.Pix, none.Pix)
+
+	tr := p.trainTransform(2, false)
+	shifted := 0
+	for pos := uint64(0); pos < 20; pos++ {
+		s := img()
+		s.Seed(1, 0, pos)
+		tr.Apply(s)
+		require.Equal(t, [3]int{1, 32, 32}, [3]int{s.C, s.H, s.W})
+		nw := 0
+		for _, v := range s.Pix {
+			require.True(t, v == black || v == white, "pixel %v is neither black nor white", v)
+			if v == white {
+				nw++
+			}
+		}
+		require.Equal(t, 28*28, nw, "a 2-pixel shift inside a 2-pixel border loses nothing")
+		if !slices.Equal(s.Pix, eval.Pix) {
+			shifted++
+		}
+	}
+	assert.Greater(t, shifted, 10)
+}
+
+// TestTrainDefaultsWireOrderAndSchedule checks what the defaults put
+// together: the stratified order, and a cosine rate planned over every
+// epoch's steps.
+func TestTrainDefaultsWireOrderAndSchedule(t *testing.T) {
+	cfg, err := quiet(t, Config{TrainSet: synthetic(120, 12, 3), ValSet: synthetic(40, 8, 4), Arch: "vgg11", Epochs: 3, Batch: 16}).withDefaults()
+	require.NoError(t, err)
+	r := &run{cfg: cfg, log: &logger{w: cfg.Log}, best: -1, thr: 0.5, lrScale: 1}
+	require.NoError(t, r.setup())
+	defer r.loader.Close()
+	defer r.val.Close()
+	assert.IsType(t, data.StratifiedSampler{}, r.loader.Sampler())
+	assert.Equal(t, "cosine", r.cfg.Schedule)
+	r.planSteps(0, 0, r.loader.NumBatches())
+	assert.Equal(t, 3*(132/16), r.totalSteps)
+	r.step = r.totalSteps / 2
+	r.setLR()
+	assert.InDelta(t, 0.5*cfg.LR, r.opt.Groups()[0].LR, 1e-6*cfg.LR)
+
+	cfg.BatchOrder, cfg.Schedule = "random", "constant"
+	r2 := &run{cfg: cfg, log: &logger{w: cfg.Log}, best: -1, thr: 0.5, lrScale: 1}
+	require.NoError(t, r2.setup())
+	defer r2.loader.Close()
+	defer r2.val.Close()
+	assert.IsType(t, data.RandomSampler{}, r2.loader.Sampler())
+}
+
+func TestKeepAsBestPrefersTheLaterEpochOnATie(t *testing.T) {
+	assert.True(t, keepAsBest(0.5, -1), "the first epoch is always kept")
+	assert.True(t, keepAsBest(0.93, 0.92))
+	assert.False(t, keepAsBest(0.92, 0.93))
+	assert.True(t, keepAsBest(0.9275, 0.9275), "a tie goes to the later epoch")
+	assert.True(t, keepAsBest(0.9274999999999999, 0.9275), "rounding is a tie")
+	assert.False(t, keepAsBest(0.927, 0.9275))
 }
