@@ -1,6 +1,8 @@
 // This file holds the GEMM runner behind `gocnn bench gemm`: one Sgemm shape,
 // timed as the median of several runs after warm-up, reported in GFLOP/s and
-// as a share of this machine's measured FMA peak.
+// as a share of this machine's measured FMA peak and, for a shape whose
+// operands overflow the last-level cache, of the memory ceiling measured in
+// the same sitting.
 
 package bench
 
@@ -27,7 +29,8 @@ type GemmConfig struct {
 	// MinTime has passed too (default 1s), at most 1000.
 	Reps    int
 	MinTime time.Duration
-	// NoPeak skips the FMA-peak probe (PeakGFLOPS is then 0).
+	// NoPeak skips the FMA-peak probe (PeakGFLOPS is then 0) and the
+	// memory probe (MemCeilingGFLOPS is then 0).
 	NoPeak bool
 }
 
@@ -47,6 +50,17 @@ type GemmResult struct {
 	PeakPercent float64 `json:"peak_percent"`
 	Runs        int     `json:"runs"`
 	MedianMS    float64 `json:"median_ms"`
+	// ReadGBs, MemCeilingGFLOPS and MemPercent are set for a shape whose
+	// operands do not fit in the last-level cache: the streaming-read rate
+	// that kernels.ReadBandwidth measured just after the timed runs (Threads
+	// goroutines, a buffer as large as the operands), the GFLOP/s the shape
+	// would reach if it cost nothing but moving its operands once at that
+	// rate (A and B read, C written), and the median run's share of it.
+	// Small-batch FC layers live here: fc6 at batch 8 reads 411 MB of weights
+	// for 1.6 GFLOP.
+	ReadGBs          float64 `json:"read_gbs,omitempty"`
+	MemCeilingGFLOPS float64 `json:"mem_ceiling_gflops,omitempty"`
+	MemPercent       float64 `json:"mem_percent,omitempty"`
 }
 
 // String formats r for a terminal.
@@ -55,6 +69,9 @@ func (r GemmResult) String() string {
 		r.M, r.N, r.K, r.TransA, r.TransB, r.Threads, r.ISA, r.GFLOPS, r.Runs, r.BestGFLOPS, r.MedianMS)
 	if r.PeakGFLOPS > 0 {
 		s += fmt.Sprintf(", %.0f%% of the %.0f GFLOP/s FMA peak", r.PeakPercent, r.PeakGFLOPS)
+	}
+	if r.MemCeilingGFLOPS > 0 {
+		s += fmt.Sprintf(", %.0f%% of the %.0f GFLOP/s memory ceiling (read %.1f GB/s)", r.MemPercent, r.MemCeilingGFLOPS, r.ReadGBs)
 	}
 	return s
 }
@@ -122,6 +139,12 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 	if !cfg.NoPeak {
 		r.PeakGFLOPS = kernels.FMAPeak(r.Threads, 10)
 		r.PeakPercent = 100 * r.GFLOPS / r.PeakGFLOPS
+		bytes := 4 * (m*k + k*n + m*n)
+		if l3 := kernels.Info().L3; bytes > max(l3, 8<<20) {
+			r.ReadGBs = kernels.ReadBandwidth(bytes, r.Threads, 5)
+			r.MemCeilingGFLOPS = flops / (float64(bytes) / (r.ReadGBs * 1e9)) / 1e9
+			r.MemPercent = 100 * r.GFLOPS / r.MemCeilingGFLOPS
+		}
 	}
 	return r, nil
 }

@@ -45,6 +45,29 @@ func TestRunGemmPeak(t *testing.T) {
 	if r.PeakGFLOPS <= 0 || r.PeakPercent <= 0 {
 		t.Errorf("no peak: %+v", r)
 	}
+	if r.MemCeilingGFLOPS != 0 {
+		t.Errorf("a 48 KiB shape got a memory ceiling: %+v", r)
+	}
+	t.Log(r)
+}
+
+// TestRunGemmMemCeiling checks that a shape whose operands overflow the
+// last-level cache (an FC layer at batch 2) reports the memory probe.
+func TestRunGemmMemCeiling(t *testing.T) {
+	if testing.Short() {
+		t.Skip("memory probe")
+	}
+	k := max(kernels.Info().L3, 8<<20) / 4 / 1024 * 2 // B twice the L3
+	r, err := RunGemm(GemmConfig{M: 2, N: 1024, K: k, TransB: true, Threads: 1, Reps: 2, MinTime: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(r.ReadGBs > 0 && r.MemCeilingGFLOPS > 0 && r.MemPercent > 0) {
+		t.Errorf("no memory ceiling: %+v", r)
+	}
+	if !strings.Contains(r.String(), "memory ceiling") {
+		t.Errorf("String() lacks the memory ceiling: %s", r)
+	}
 	t.Log(r)
 }
 

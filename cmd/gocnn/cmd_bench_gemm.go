@@ -29,14 +29,18 @@ func runBenchGemm(args []string) int {
 	threads := fs.Int("threads", 0, "worker goroutines (0: GOMAXPROCS)")
 	isa := fs.String("isa", "", "force an instruction set: generic, avx2 or avx512 (default: the dispatched one)")
 	reps := fs.Int("reps", 5, "least number of timed runs (median reported)")
-	noPeak := fs.Bool("no-peak", false, "skip the FMA-peak probe")
+	noPeak := fs.Bool("no-peak", false, "skip the FMA-peak and memory probes")
 	asJSON := fs.Bool("json", false, "print one JSON object per line")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: gocnn bench gemm [-m M -n N -k K] [-transa] [-transb] [-threads T] [-isa ISA] [-json]
 
 Bench gemm times row-major SGEMM, C = op(A)·op(B), and prints GFLOP/s (the
 median of several runs after a warm-up) and the percentage of this machine's
-FMA peak, measured by a built-in probe of independent FMA chains. Without
+FMA peak, measured by a built-in probe of independent FMA chains. A shape whose
+operands overflow the last-level cache (the FC layers at small batch) also
+gets its memory ceiling: the GFLOP/s it would reach if moving A, B and C once
+at the streaming-read rate a second probe measures right after it were the
+only cost (JSON: read_gbs, mem_ceiling_gflops, mem_percent). Without
 -m/-n/-k it runs the standard set: squares 256-2048, VGG16's convolutions as
 GEMM and its fully-connected layers at batch 8.
 
