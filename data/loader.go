@@ -54,12 +54,16 @@ type Batch struct {
 	ready        chan struct{}
 	errMu        sync.Mutex
 	err          error
+	errSlot      int // slot of err: the first failing sample in batch order
 }
 
-func (b *Batch) setErr(err error) {
+// setErr records the error of the sample in slot, keeping the one of the
+// lowest slot whatever order the workers finish in, so that a strict epoch
+// always reports the first unreadable sample of the batch.
+func (b *Batch) setErr(slot int, err error) {
 	b.errMu.Lock()
-	if b.err == nil {
-		b.err = err
+	if b.err == nil || slot < b.errSlot {
+		b.err, b.errSlot = err, slot
 	}
 	b.errMu.Unlock()
 }
@@ -374,7 +378,7 @@ func (l *Loader) work() {
 			}
 		}
 		if err != nil {
-			b.setErr(err)
+			b.setErr(j.slot, err)
 		}
 		if b.pending.Add(-1) == 0 {
 			b.ready <- struct{}{}
