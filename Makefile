@@ -6,7 +6,7 @@ LDFLAGS  := -s -w -buildid= -X main.version=$(VERSION)
 # Packages that start goroutines; they also run under the race detector.
 RACE_PKGS ?= ./kernels/... ./data/... ./vgg16/...
 
-.PHONY: all build test test-unit test-purego test-race fmt-check vet bench fuzz asm lint run quality golden parity test-arm64 test-ship clean
+.PHONY: all build test test-unit test-purego test-race fmt-check vet bench fuzz asm lint run quality quality-pairs golden parity test-arm64 test-ship clean
 
 all: build
 
@@ -75,6 +75,13 @@ quality: build
 	  ./$(BIN) train -data embedded:fmnist -arch $$arch -epochs 4 -batch 64 -lr 1e-4 -seed $$s \
 	    -out runs/quality/$$arch-seed$$s | grep -E '^(imbalance|training|best|test)' || exit 1; \
 	done; done
+
+## quality-pairs: the defaults on other Fashion-MNIST tasks (needs dataset-fashion-mnist):
+## Sandal vs rest at 100:1 and Shirt vs rest at 50:1 (vgg16_bn), Pullover vs rest at 20:1 (vgg16)
+quality-pairs:
+	$(GO) run ./examples/fmnist-pairs -pos 5 -ratio 100 -out runs/pairs/sandal-100 | grep -E '^(imbalance|best|pair)'
+	$(GO) run ./examples/fmnist-pairs -pos 6 -ratio 50 -out runs/pairs/shirt-50 | grep -E '^(imbalance|best|pair)'
+	$(GO) run ./examples/fmnist-pairs -pos 2 -ratio 20 -arch vgg16 -out runs/pairs/pullover-20 | grep -E '^(imbalance|best|pair)'
 
 ## golden: regenerate the PyTorch golden files (needs python3-torch)
 golden:
