@@ -24,30 +24,40 @@ func FMAPeak(threads, reps int) float64 {
 	threads, reps = max(threads, 1), max(reps, 1)
 	best := 0.0
 	for r := 0; r < reps; r++ {
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		var elapsed [64]time.Duration
-		for t := 0; t < threads && t < len(elapsed); t++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				runtime.LockOSThread()
-				defer runtime.UnlockOSThread()
-				<-start
-				t0 := time.Now()
-				fmaPeakLoop(fmaPeakIters)
-				elapsed[t] = time.Since(t0)
-			}()
-		}
-		close(start)
-		wg.Wait()
+		elapsed, _ := onLockedThreads(threads, func(int) { fmaPeakLoop(fmaPeakIters) })
 		gf := 0.0
-		for t := 0; t < threads && t < len(elapsed); t++ {
-			gf += float64(fmaPeakIters) * fmaPeakFlopsPerIter / elapsed[t].Seconds() / 1e9
+		for _, e := range elapsed {
+			gf += float64(fmaPeakIters) * fmaPeakFlopsPerIter / e.Seconds() / 1e9
 		}
 		best = max(best, gf)
 	}
 	return best
+}
+
+// onLockedThreads runs f(t) for t < threads on as many goroutines, each
+// locked to an OS thread and all released at once, and returns each one's
+// run time and the wall time until the last finished: the harness of the
+// machine probes (FMAPeak, ReadBandwidth).
+func onLockedThreads(threads int, f func(t int)) (each []time.Duration, wall time.Duration) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	each = make([]time.Duration, threads)
+	for t := 0; t < threads; t++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			<-start
+			t0 := time.Now()
+			f(t)
+			each[t] = time.Since(t0)
+		}()
+	}
+	t0 := time.Now()
+	close(start)
+	wg.Wait()
+	return each, time.Since(t0)
 }
 
 // fmaPeakLoopGeneric is the pure-Go probe: 12 independent scalar

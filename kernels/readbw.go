@@ -6,11 +6,7 @@
 
 package kernels
 
-import (
-	"runtime"
-	"sync"
-	"time"
-)
+import "runtime"
 
 // ReadBandwidth returns the rate, in GB/s (1e9 bytes per second), at which
 // threads goroutines, each locked to an OS thread, read disjoint parts of a
@@ -31,23 +27,8 @@ func ReadBandwidth(bytes, threads, reps int) float64 {
 	best := 0.0
 	var sink float32
 	for r := 0; r <= reps; r++ {
-		var wg sync.WaitGroup
-		start := make(chan struct{})
 		sums := make([]float32, threads)
-		for t := 0; t < threads; t++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				runtime.LockOSThread()
-				defer runtime.UnlockOSThread()
-				<-start
-				sums[t] = readSum(x[t*per : (t+1)*per])
-			}()
-		}
-		t0 := time.Now()
-		close(start)
-		wg.Wait()
-		el := time.Since(t0)
+		_, el := onLockedThreads(threads, func(t int) { sums[t] = readSum(x[t*per : (t+1)*per]) })
 		for _, s := range sums {
 			sink += s
 		}
