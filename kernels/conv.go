@@ -1,8 +1,9 @@
 // This file is the entry point of the 2-D convolution: the shape description,
 // the algorithm choice and the per-shape plan that owns every scratch buffer.
 // The algorithms live in im2col.go (general path), winograd.go (3x3 stride 1)
-// and conv_direct.go (plain loops); all run on the packed-panel product of
-// conv_gemm.go except the direct one.
+// and the direct ones in conv_blocked.go (NCHW8c), conv_direct_fast.go
+// (first layers) and conv_direct.go (plain loops); im2col and Winograd run
+// on the packed-panel product of conv_gemm.go.
 
 package kernels
 
@@ -76,11 +77,15 @@ type Algo int
 const (
 	// AlgoAuto picks per shape; see NewConv.
 	AlgoAuto Algo = iota
-	// AlgoDirect computes outputs straight from the image: for stride 1
-	// and dilation 1 on AVX2, an assembly kernel over a zero-padded copy
-	// (conv_direct_fast.go; fast where C is small, as in a first layer),
-	// with backward data as the flipped forward and the weight gradient on
-	// im2col; otherwise the definition as plain nested loops.
+	// AlgoDirect computes outputs straight from the image, without im2col
+	// or transforms: with at least 8 input channels, any stride, padding
+	// and dilation, on the blocked layout NCHW8c (conv_blocked.go: the
+	// image reordered into a padded blocked copy, a 16-channel × 6-pixel
+	// assembly tile on AVX2); with fewer, for stride 1 and dilation 1 on
+	// AVX2, an NCHW kernel over a zero-padded copy (conv_direct_fast.go, for
+	// first layers); backward data as the flipped forward (stride 1) and the
+	// weight gradient on im2col. Other shapes and CPUs run the definition as
+	// plain nested loops.
 	AlgoDirect
 	// AlgoIm2col packs image patches straight into GEMM panels (any shape).
 	AlgoIm2col
@@ -131,9 +136,10 @@ type Conv struct {
 	algo   Algo
 	oh, ow int
 
-	im     *im2colPlan   // forward (im2col), backward weights (all but plain direct)
-	wino   *winogradPlan // forward (winograd)
-	direct *directPlan   // forward (direct, stride 1, when the CPU has AVX2)
+	im      *im2colPlan   // forward (im2col), backward weights (all but plain direct)
+	wino    *winogradPlan // forward (winograd)
+	direct  *directPlan   // forward (direct, stride 1, C < 8, when the CPU has AVX2)
+	blocked *blockedPlan  // forward (direct, C >= 8: the NCHW8c kernel)
 
 	// Backward data of a stride-1 convolution is the forward convolution of
 	// dy with the flipped, transposed kernel and padding Dil*(R-1)-Pad; flip
@@ -153,8 +159,9 @@ type Conv struct {
 // shape) falls back to im2col; Algo reports the choice.
 //
 // AlgoAuto times the candidates that apply (im2col; for 3x3 stride-1
-// shapes, Winograd, whose error bound is documented in winograd.go; for
-// stride-1 shapes on AVX2, the fast direct kernel) on a
+// shapes, Winograd, whose error bound is documented in winograd.go; the
+// direct kernels: the blocked one for 8 or more input channels, the NCHW
+// one for stride-1 shapes on AVX2) on a
 // forward pass of synthetic data (as many images of the batch as make about
 // a GFLOP, so that small images are timed as they run batched; best of
 // three after a warm-up, in process CPU time so that other processes' load
@@ -185,7 +192,9 @@ func newConv(p ConvParams, algo Algo, noFlip bool) *Conv {
 	if algo == AlgoWinograd {
 		c.wino = newWinogradPlan(p)
 	}
-	if algo == AlgoDirect && directFastApplies(p) {
+	if algo == AlgoDirect && blockedApplies(p) {
+		c.blocked = newBlockedPlan(p)
+	} else if algo == AlgoDirect && directFastApplies(p) {
 		c.direct = newDirectPlan(p)
 	}
 	c.flipFn = c.flipWorker
@@ -224,9 +233,36 @@ func (c *Conv) Forward(x, w, bias, y []float32, relu bool) {
 	putConvScratch(s)
 }
 
-// fastDirect reports whether AlgoDirect runs its assembly path now (the plan
-// has one and the active ISA has AVX2; SetISA may have changed it).
-func (c *Conv) fastDirect() bool { return c.direct != nil && directFastAvailable() }
+// ForwardBlocked is Forward on the NCHW8c layout (layout.go): x holds
+// BlockedLen(N,C,H,W) floats, y BlockedLen(N,K,OH,OW) (overwritten; the
+// channels past K in its last block are set to zero); w and bias are as in
+// Forward. It runs the blocked direct kernel whatever the plan's algorithm,
+// so that a network can chain convolutions without reordering between them.
+func (c *Conv) ForwardBlocked(x, w, bias, y []float32, relu bool) {
+	p := c.p
+	checkLen("Conv.ForwardBlocked", "x", x, BlockedLen(p.N, p.C, p.H, p.W))
+	checkLen("Conv.ForwardBlocked", "w", w, p.K*p.C*p.R*p.S)
+	checkLen("Conv.ForwardBlocked", "y", y, BlockedLen(p.N, p.K, c.oh, c.ow))
+	if bias != nil {
+		checkLen("Conv.ForwardBlocked", "bias", bias, p.K)
+	}
+	if p.N == 0 {
+		return
+	}
+	if c.blocked == nil {
+		c.blocked = newBlockedPlan(p)
+	}
+	s := getConvScratch()
+	c.blocked.forward(s, x, w, bias, y, relu, false)
+	putConvScratch(s)
+}
+
+// fastDirect reports whether AlgoDirect runs a packed path now: the blocked
+// kernel, or the plan has the NCHW assembly kernel and the active ISA has
+// AVX2 (SetISA may have changed it). Otherwise it runs the plain loops.
+func (c *Conv) fastDirect() bool {
+	return c.blocked != nil || c.direct != nil && directFastAvailable()
+}
 
 // bind points the plans at s for one call (nil unbinds).
 func (c *Conv) bind(s *convScratch) {
@@ -247,6 +283,10 @@ func (c *Conv) forward(s *convScratch, x, w, bias, y []float32, relu bool) {
 	case AlgoWinograd:
 		c.wino.forward(x, w, bias, y, relu)
 	case AlgoDirect:
+		if c.blocked != nil {
+			c.blocked.forward(s, x, w, bias, y, relu, true)
+			return
+		}
 		if c.fastDirect() {
 			c.direct.forward(s, x, w, bias, y, relu)
 			return

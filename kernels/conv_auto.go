@@ -45,7 +45,7 @@ func autoAlgo(p ConvParams) Algo {
 	if winogradApplies(p) {
 		cands = append(cands, AlgoWinograd)
 	}
-	if directFastApplies(p) {
+	if blockedApplies(p) || directFastApplies(p) {
 		cands = append(cands, AlgoDirect)
 	}
 	if len(cands) == 1 {

@@ -17,7 +17,7 @@ func BenchmarkConv(b *testing.B) {
 	for _, l := range vggBenchLayers {
 		p := ConvParams{N: 1, C: l[0], K: l[1], H: l[2], W: l[2], R: 3, S: 3, PadH: 1, PadW: 1}
 		for _, pass := range []string{"fwd", "bwd"} {
-			for _, algo := range []Algo{AlgoIm2col, AlgoWinograd} {
+			for _, algo := range []Algo{AlgoIm2col, AlgoWinograd, AlgoDirect} {
 				for _, isa := range Available() {
 					name := fmt.Sprintf("c=%d,k=%d,hw=%d/pass=%s/algo=%v/%s", l[0], l[1], l[2], pass, algo, implName(isa))
 					b.Run(name, func(b *testing.B) {
@@ -65,7 +65,7 @@ func BenchmarkConvCIFAR(b *testing.B) {
 	for _, l := range cifarBenchLayers {
 		p := ConvParams{N: 64, C: l[0], K: l[1], H: l[2], W: l[2], R: 3, S: 3, PadH: 1, PadW: 1}
 		for _, pass := range []string{"fwd", "bwd"} {
-			for _, algo := range []Algo{AlgoIm2col, AlgoWinograd} {
+			for _, algo := range []Algo{AlgoIm2col, AlgoWinograd, AlgoDirect} {
 				name := fmt.Sprintf("c=%d,k=%d,hw=%d/pass=%s/algo=%v", l[0], l[1], l[2], pass, algo)
 				b.Run(name, func(b *testing.B) { benchConv(b, p, algo, pass) })
 			}

@@ -58,6 +58,15 @@ func convTestShapes() []ConvParams {
 		// non-square kernel.
 		{N: 2, C: 5, H: 6, W: 53, K: 9, R: 3, S: 3, PadH: 1, PadW: 1},
 		{N: 1, C: 3, H: 7, W: 50, K: 6, R: 2, S: 5, PadH: 0, PadW: 2},
+		// The blocked direct kernel (C >= 8): channel counts at and past
+		// its 8-channel blocks, an odd number of output blocks (its tiles
+		// pair them), rows of several 6-pixel tiles and a ragged one,
+		// stride 2, dilation, a 5x5 kernel and no padding.
+		{N: 2, C: 8, H: 9, W: 14, K: 8, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 1, C: 16, H: 5, W: 29, K: 40, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 2, C: 11, H: 13, W: 15, K: 17, R: 3, S: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1},
+		{N: 1, C: 12, H: 14, W: 13, K: 9, R: 3, S: 3, DilH: 2, DilW: 3, PadH: 2, PadW: 1},
+		{N: 1, C: 10, H: 11, W: 12, K: 24, R: 5, S: 5, StrideH: 1, StrideW: 2},
 	}
 	return ps
 }
@@ -225,7 +234,7 @@ func testConvWorkersSameBits(t *testing.T, p ConvParams) {
 	w := convRand(rng, p.K*p.C*9, 1)
 	dy := convRand(rng, p.N*p.K*p.OutH()*p.OutW(), 1)
 	defer SetThreads(SetThreads(0))
-	for _, algo := range []Algo{AlgoIm2col, AlgoWinograd} {
+	for _, algo := range []Algo{AlgoIm2col, AlgoWinograd, AlgoDirect} {
 		var ref0 [][]float32
 		for _, th := range []int{1, 2, 3} {
 			SetThreads(th)
@@ -268,12 +277,17 @@ func testConvAllocs(t *testing.T, p ConvParams) {
 	w := make([]float32, p.K*p.C*9)
 	y := make([]float32, p.N*p.K*p.OutH()*p.OutW())
 	b := make([]float32, p.K)
-	for _, algo := range []Algo{AlgoIm2col, AlgoWinograd} {
+	xb := make([]float32, BlockedLen(p.N, p.C, p.H, p.W))
+	yb := make([]float32, BlockedLen(p.N, p.K, p.OutH(), p.OutW()))
+	for _, algo := range []Algo{AlgoIm2col, AlgoWinograd, AlgoDirect} {
 		c := NewConv(p, algo)
 		step := func() {
 			c.Forward(x, w, b, y, true)
 			c.BackwardData(y, w, x)
 			c.BackwardWeights(x, y, w, b)
+			ToNCHW8c(xb, x, p.N, p.C, p.H, p.W)
+			c.ForwardBlocked(xb, w, b, yb, true)
+			FromNCHW8c(y, yb, p.N, p.K, p.OutH(), p.OutW())
 		}
 		step()
 		if raceEnabled {
