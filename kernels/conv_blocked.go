@@ -98,7 +98,7 @@ func (q *blockedPlan) forward(s *convScratch, x, w, bias, y []float32, relu, nch
 	s.dpad = growFloats(s.dpad, q.cb*q.plane)
 	s.bout = growFloats(s.bout, q.pairs*blockedOB*q.ybs)
 	q.xp, q.yb = s.dpad, s.bout
-	outs := p.K
+	outs := q.kb
 	if !nchw {
 		outs = q.kb * q.oh
 	}
@@ -152,12 +152,14 @@ func (q *blockedPlan) padImage(lo, hi int) {
 				copy(in, q.x[((q.n*q.cb+b)*hw+h*p.W)*BlockC:])
 				continue
 			}
-			if valid < BlockC {
-				clear(in)
+			src := q.x[(q.n*p.C+b*BlockC)*hw+h*p.W:]
+			if valid == BlockC {
+				interleave8(in, src, hw, p.W)
+				continue
 			}
+			clear(in)
 			for i := range valid {
-				src := q.x[(q.n*p.C+b*BlockC+i)*hw+h*p.W : (q.n*p.C+b*BlockC+i)*hw+(h+1)*p.W]
-				for j, v := range src {
+				for j, v := range src[i*hw : i*hw+p.W] {
 					in[j*BlockC+i] = v
 				}
 			}
@@ -198,7 +200,8 @@ func (q *blockedPlan) rows(lo, hi int) {
 }
 
 // unblock writes items [lo, hi) of image q.n's output from the blocked
-// scratch to y: output channels in NCHW, or (block, row) pairs in NCHW8c.
+// scratch to y: 8-channel blocks into NCHW, or (block, row) pairs into
+// NCHW8c.
 func (q *blockedPlan) unblock(lo, hi int) {
 	ohw := q.oh * q.ow
 	for it := lo; it < hi; it++ {
@@ -209,14 +212,22 @@ func (q *blockedPlan) unblock(lo, hi int) {
 			copy(d, src)
 			continue
 		}
-		k := it
-		src := q.yb[(k/BlockC)*q.ybs+k%BlockC:]
-		d := q.y[(q.n*q.p.K+k)*ohw : (q.n*q.p.K+k+1)*ohw]
-		for i := range q.oh {
-			row := src[i*q.owp*BlockC:]
-			for j := range q.ow {
-				d[i*q.ow+j] = row[j*BlockC]
+		b := it
+		src := q.yb[b*q.ybs:]
+		d := q.y[(q.n*q.p.K+b*BlockC)*ohw:]
+		if valid := min(BlockC, q.p.K-b*BlockC); valid < BlockC {
+			for i := range q.oh {
+				row := src[i*q.owp*BlockC:]
+				for k := range valid {
+					for j := range q.ow {
+						d[k*ohw+i*q.ow+j] = row[j*BlockC+k]
+					}
+				}
 			}
+			continue
+		}
+		for i := range q.oh {
+			deinterleave8(d[i*q.ow:], src[i*q.owp*BlockC:], ohw, q.ow)
 		}
 	}
 }
@@ -283,4 +294,30 @@ func blockedTileCheck(x, w, y []float32, cb, r, s, xcs, xrs, xss, xjs, ybs int, 
 	_ = w[cb*r*s*BlockC*blockedOB*BlockC-1]
 	_ = y[(blockedOB-1)*ybs+blockedTW*BlockC-1]
 	_ = bias[blockedOB*BlockC-1]
+}
+
+// interleave8 writes n pixels of eight planes (src, src+stride, ...) into
+// dst as n groups of eight channels.
+func interleave8(dst, src []float32, stride, n int) {
+	s0, s1, s2, s3 := src[:n], src[stride:stride+n], src[2*stride:2*stride+n], src[3*stride:3*stride+n]
+	s4, s5, s6, s7 := src[4*stride:4*stride+n], src[5*stride:5*stride+n], src[6*stride:6*stride+n], src[7*stride:7*stride+n]
+	dst = dst[:n*BlockC]
+	for j := range n {
+		d := dst[j*BlockC : j*BlockC+BlockC : j*BlockC+BlockC]
+		d[0], d[1], d[2], d[3] = s0[j], s1[j], s2[j], s3[j]
+		d[4], d[5], d[6], d[7] = s4[j], s5[j], s6[j], s7[j]
+	}
+}
+
+// deinterleave8 writes n groups of eight channels from src into n pixels
+// of eight planes (dst, dst+stride, ...).
+func deinterleave8(dst, src []float32, stride, n int) {
+	d0, d1, d2, d3 := dst[:n], dst[stride:stride+n], dst[2*stride:2*stride+n], dst[3*stride:3*stride+n]
+	d4, d5, d6, d7 := dst[4*stride:4*stride+n], dst[5*stride:5*stride+n], dst[6*stride:6*stride+n], dst[7*stride:7*stride+n]
+	src = src[:n*BlockC]
+	for j := range n {
+		v := src[j*BlockC : j*BlockC+BlockC : j*BlockC+BlockC]
+		d0[j], d1[j], d2[j], d3[j] = v[0], v[1], v[2], v[3]
+		d4[j], d5[j], d6[j], d7[j] = v[4], v[5], v[6], v[7]
+	}
 }
