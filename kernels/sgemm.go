@@ -332,45 +332,69 @@ func (j *sgemmJob) longKC(kc, mc int) int {
 	return min(most, ((j.k+blocks-1)/blocks+7)/8*8)
 }
 
-// sgemmDotKC is the k block of dotBlock: 8 rows of A in 16 KiB of L1.
-const sgemmDotKC = 512
+// sgemmDotKC is the k block of one dot-kernel call: 8 rows of A in 16 KiB
+// of L1. sgemmDotRows is the number of rows of B a call takes.
+const (
+	sgemmDotKC   = 512
+	sgemmDotRows = 12
+)
 
 // dotBlock computes columns [j0, j1) of C = alpha*op(A)·Bᵀ + beta*C for
-// m <= 8: per k block, op(A) is packed for kr.dot, which returns 8 dot
-// products per row of B; the kb%8 leftover products are added in Go.
+// m <= 8 with kr.dot, which returns 8 dot products per row of B. op(A) is
+// packed a group of k blocks at a time (as many as the packing buffer
+// holds: 128 KiB at the default blocking, in L2), and for each run of
+// sgemmDotRows rows of B the group's blocks are taken in order, so that each
+// row of B streams from memory in runs of the group's length (16 KiB)
+// rather than one block's (2 KiB; a streaming read is only as fast as the
+// hardware prefetcher, which restarts on every run). The kb%8 leftover
+// products of the last block are added in Go.
 func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
-	nj := min(len(buf.tile)/8, 16)
-	out := buf.tile[:8*nj]
-	for pc := 0; pc < j.k; pc += sgemmDotKC {
-		kb := min(sgemmDotKC, j.k-pc)
-		n8, t := kb/8, kb%8
-		packDotA(buf.a, j.transA, j.a, j.lda, j.m, pc, kb)
-		tail := buf.a[64*n8 : 64*n8+8*t]
+	var acc [8 * sgemmDotRows]float32
+	out := buf.tile[:8*sgemmDotRows]
+	group := max(1, len(buf.a)/(8*sgemmDotKC)) * sgemmDotKC
+	for g := 0; g < j.k; g += group {
+		gk := min(group, j.k-g)
+		for pc := g; pc < g+gk; pc += sgemmDotKC {
+			packDotA(buf.a[(pc-g)*8:], j.transA, j.a, j.lda, j.m, pc, min(sgemmDotKC, g+gk-pc))
+		}
 		beta := j.beta
-		if pc > 0 {
+		if g > 0 {
 			beta = 1
 		}
-		for jj := j0; jj < j1; jj += nj {
-			q1 := min(nj, j1-jj)
-			if n8 > 0 {
-				j.kr.dot(n8, &buf.a[0], &j.b[jj*j.ldb+pc], j.ldb, q1, &out[0])
-			} else {
-				clear(out)
-			}
-			for q := 0; q < q1 && t > 0; q++ {
-				brow := j.b[(jj+q)*j.ldb+pc+8*n8 : (jj+q)*j.ldb+pc+kb]
-				for i := 0; i < j.m; i++ {
-					s := out[q*8+i]
-					for p, v := range brow {
-						s += float32(tail[i*t+p] * v)
+		for jj := j0; jj < j1; jj += sgemmDotRows {
+			q1 := min(sgemmDotRows, j1-jj)
+			for pc := g; pc < g+gk; pc += sgemmDotKC {
+				kb := min(sgemmDotKC, g+gk-pc)
+				n8, t := kb/8, kb%8
+				ap := buf.a[(pc-g)*8:]
+				if n8 > 0 {
+					j.kr.dot(n8, &ap[0], &j.b[jj*j.ldb+pc], j.ldb, q1, &out[0])
+				} else {
+					clear(out)
+				}
+				tail := ap[64*n8 : 64*n8+8*t]
+				for q := 0; q < q1 && t > 0; q++ {
+					brow := j.b[(jj+q)*j.ldb+pc+8*n8 : (jj+q)*j.ldb+pc+kb]
+					for i := 0; i < j.m; i++ {
+						s := out[q*8+i]
+						for p, v := range brow {
+							s += float32(tail[i*t+p] * v)
+						}
+						out[q*8+i] = s
 					}
-					out[q*8+i] = s
+				}
+				if pc == g {
+					copy(acc[:8*q1], out)
+					continue
+				}
+				for i, v := range out[:8*q1] {
+					acc[i] += v
 				}
 			}
 			for i := 0; i < j.m; i++ {
 				ci := j.c[i*j.ldc+jj : i*j.ldc+jj+q1]
 				for q := range ci {
-					v := j.alpha * out[q*8+i]
+					v := j.alpha * acc[q*8+i]
 					if beta != 0 {
 						v += float32(beta * ci[q])
 					}

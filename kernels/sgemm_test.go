@@ -260,12 +260,13 @@ func TestSgemmSmallBlocks(t *testing.T) {
 }
 
 // TestSgemmSmallM checks the small-m paths: B read in place (NN, rows on
-// cache lines, kc capped) and dot products (NT), across their k blocks.
+// cache lines, kc capped) and dot products (NT), across their k blocks and
+// (k = 9733) the dot path's groups of blocks, with a ragged last block.
 func TestSgemmSmallM(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(19, 20))
 		for _, m := range []int{1, 6, 8, 13, 16} {
-			for _, k := range []int{127, 129, 300, 1030} {
+			for _, k := range []int{127, 129, 300, 1030, 9733} {
 				for _, transB := range []bool{false, true} {
 					c := newSgemmCase(rng, false, transB, m, 80, k, -0.5, scalars[k%3], 0)
 					if uintptr(unsafe.Pointer(&c.b[0]))%64 != 0 {
