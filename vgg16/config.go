@@ -6,6 +6,7 @@ package vgg16
 import (
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/gocnn/gocnn/data"
 	"path/filepath"
@@ -51,6 +52,12 @@ type Config struct {
 	// 32) for images of at most 64 px whose backbone trains, none otherwise;
 	// -1 turns it off.
 	Translate int
+	// Erase is the probability of blanking a random rectangle of each
+	// training image (data.RandomErasing: 2-33% of the area, black); 0, the
+	// default, is off. On the embedded 100:1 task (vgg16_bn) p=0.5 did not
+	// help: test balanced accuracy 0.960 (seed 1) and 0.954 (seed 0)
+	// against the defaults' 0.963 and 0.968.
+	Erase float64
 	// Schedule is the learning-rate schedule over the run's steps: "cosine"
 	// (default: from LR down to 0 at the last step) or "constant".
 	Schedule string
@@ -155,6 +162,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Translate < -1 {
 		return c, fmt.Errorf("-translate %d: want pixels >= 0, or -1 for none", c.Translate)
+	}
+	if c.Erase < 0 || c.Erase > 1 || math.IsNaN(c.Erase) {
+		return c, fmt.Errorf("-erase %v: want a probability in [0, 1]", c.Erase)
 	}
 	if c.Schedule == "" {
 		c.Schedule = "cosine"

@@ -170,7 +170,7 @@ func (r *run) setup() error {
 		return err
 	}
 	r.describe(head)
-	if cfg.FreezeFeatures && CacheWorthwhile(true, cfg.Augment || translatePixels(cfg, td.pre.Size) > 0) {
+	if cfg.FreezeFeatures && CacheWorthwhile(true, cfg.Augment || cfg.Erase > 0 || translatePixels(cfg, td.pre.Size) > 0) {
 		c, err := BuildFeatureCache(context.Background(), r.model, r.td.train, r.td.pre.Transform(), CacheOptions{Batch: r.cfg.Batch, MaxBytes: 2 << 30})
 		if err != nil {
 			r.log.say("feature cache: %v; training with full forward passes", err)
@@ -262,7 +262,7 @@ func (r *run) newLoaders() error {
 	var err error
 	r.loader, err = data.NewLoader(r.td.train, data.LoaderConfig{
 		BatchSize: batch, Channels: pre.Channels, Height: pre.Size, Width: pre.Size,
-		Transform: pre.trainTransform(translatePixels(r.cfg, pre.Size), r.cfg.Augment), Sampler: sampler, Shuffle: true,
+		Transform: pre.trainTransform(translatePixels(r.cfg, pre.Size), r.cfg.Augment, r.cfg.Erase), Sampler: sampler, Shuffle: true,
 		Seed: r.cfg.Seed, DropLast: n >= 2*batch,
 	})
 	if err != nil {
@@ -290,8 +290,12 @@ func (r *run) describe(head string) {
 	r.log.say("model: %s, %s head, %dx%dx%d input, %d outputs, %.1fM parameters; %s lr %g, batch %d, %d epochs, kernels %s x%d",
 		m.Spec.Arch, head, m.Spec.InChannels, m.Spec.Size, m.Spec.Size, m.Spec.Outputs, float64(m.NumParams())/1e6,
 		r.cfg.Optim, r.cfg.LR, r.cfg.Batch, r.cfg.Epochs, kernels.Active(), kernels.Threads())
-	r.log.say("training: %s batch order; augmentation: shift up to %d px%s; %s learning rate",
-		r.cfg.BatchOrder, translatePixels(r.cfg, r.td.pre.Size), map[bool]string{true: ", horizontal flips", false: ""}[r.cfg.Augment], r.cfg.Schedule)
+	erase := ""
+	if r.cfg.Erase > 0 {
+		erase = fmt.Sprintf(", random erasing p=%g", r.cfg.Erase)
+	}
+	r.log.say("training: %s batch order; augmentation: shift up to %d px%s%s; %s learning rate",
+		r.cfg.BatchOrder, translatePixels(r.cfg, r.td.pre.Size), map[bool]string{true: ", horizontal flips", false: ""}[r.cfg.Augment], erase, r.cfg.Schedule)
 	r.log.event("setup", map[string]any{"classes": r.td.classes, "counts": r.td.counts, "ratio": p.Ratio,
 		"strategy": r.strategy, "loss": r.loss.desc, "arch": m.Spec.Arch, "head": head, "size": m.Spec.Size,
 		"batch": r.cfg.Batch, "epochs": r.cfg.Epochs, "lr": r.cfg.LR})

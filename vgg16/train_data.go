@@ -166,8 +166,8 @@ func (p Preprocess) statsTransform() data.Transform {
 // augmentation: a random shift of up to translate pixels, zero-filled as the
 // padding is, and random horizontal flips when flip is set; both act before
 // normalisation, so the uncovered border is black as in evaluation.
-func (p Preprocess) trainTransform(translate int, flip bool) data.Transform {
-	if translate <= 0 && !flip {
+func (p Preprocess) trainTransform(translate int, flip bool, erase float64) data.Transform {
+	if translate <= 0 && !flip && erase <= 0 {
 		return p.Transform()
 	}
 	q := p
@@ -182,7 +182,11 @@ func (p Preprocess) trainTransform(translate int, flip bool) data.Transform {
 	if flip {
 		mirror = data.RandomHorizontalFlip(0.5)
 	}
-	return data.Compose(q.Transform(), shift, mirror, data.Normalize(p.Mean, p.Std))
+	var blank data.Transform
+	if erase > 0 {
+		blank = data.NewRandomErasing(erase)
+	}
+	return data.Compose(q.Transform(), shift, mirror, blank, data.Normalize(p.Mean, p.Std))
 }
 
 // translatePixels resolves cfg.Translate for inputs of size px: the

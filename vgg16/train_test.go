@@ -338,10 +338,10 @@ func TestTrainTransformShiftsBeforeNormalising(t *testing.T) {
 	p.Transform().Apply(eval)
 	none := img()
 	none.Seed(1, 0, 0)
-	p.trainTransform(0, false).Apply(none)
+	p.trainTransform(0, false, 0).Apply(none)
 	require.Equal(t, eval.Pix, none.Pix)
 
-	tr := p.trainTransform(2, false)
+	tr := p.trainTransform(2, false, 0)
 	shifted := 0
 	for pos := uint64(0); pos < 20; pos++ {
 		s := img()
