@@ -841,6 +841,8 @@ aloop: // for p := 0; p < 8*nblk; p += 8
 // each B row 8*n8; out holds 8*nj; AVX2 and FMA.
 // Registers: AX = &a[step*64], BX = &B[jj][step*8], SI = &B[jj][0],
 // R11 = ldb*4, DX = rows of B left, DI = &out[jj*8], CX = steps left,
+// R12/R13 = prefetch offsets (the caller walks a run of rows block by
+// block, so after the last rows comes the first row's next block),
 // Y0..Y7 = acc[i] (8 lanes of row i's sum), Y8, Y9 = B vectors,
 // Y10..Y15 = reduction temporaries.
 TEXT ·sgemmDot8AVX2(SB), NOSPLIT, $0-48
@@ -849,11 +851,26 @@ TEXT ·sgemmDot8AVX2(SB), NOSPLIT, $0-48
 	SHLQ $2, R11         // R11 = ldb*4 (bytes)
 	MOVQ nj+32(FP), DX   // DX = nj
 	MOVQ out+40(FP), DI  // DI = &out[0]
+	// R12 = (2-nj)*ldb*4 + n8*32: from row jj to row jj+2-nj one block
+	// (n8*32 bytes) further on, what the caller reads next when jj+2 >= nj.
+	MOVQ $2, R12
+	SUBQ DX, R12
+	IMULQ R11, R12
+	MOVQ n8+0(FP), R13
+	SHLQ $5, R13
+	ADDQ R13, R12
 
 drow: // for jj := 0; jj < nj; jj++
 	MOVQ   a+8(FP), AX   // AX = &a[0]
 	MOVQ   SI, BX        // BX = &B[jj][0]
 	MOVQ   n8+0(FP), CX  // CX = n8
+	// R13 = the prefetch offset: row jj+2, or its wrap (R12) for the
+	// last two rows.
+	LEAQ   (R11)(R11*1), R13
+	CMPQ   DX, $2
+	JGT    pfset
+	MOVQ   R12, R13
+pfset:
 	VXORPS Y0, Y0, Y0    // acc[0..7] = 0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -864,7 +881,7 @@ drow: // for jj := 0; jj < nj; jj++
 	VXORPS Y7, Y7, Y7
 
 dstep: // for step := 0; step < n8; step++
-	PREFETCHT0  (BX)(R11*2)    // touch B[jj+2][step*8:]: rows are short runs the hardware prefetcher starts late on
+	PREFETCHT0  (BX)(R13*1)    // touch the row read two rows later at this step: B[jj+2][step*8:], or the next block's
 	VMOVUPS     (BX), Y8       // w = B[jj][step*8 : step*8+8]
 	VFMADD231PS (AX), Y8, Y0   // acc[0] += a[step][0] * w
 	VFMADD231PS 32(AX), Y8, Y1 // acc[1] += a[step][1] * w
