@@ -129,24 +129,25 @@ func (q *winogradPlan) transformWeightsTo(up []float32, xs, lo, hi, base int) {
 	p := q.p
 	var g [winoCB * 72]float32
 	var t [144]float32
+	var zero [winoCB * 9]float32
 	for kp := lo; kp < hi; kp++ {
 		rows := min(convMR, p.K-kp*convMR)
 		for c0 := 0; c0 < p.C; c0 += winoCB {
 			nc := min(winoCB, p.C-c0)
-			for ci := 0; ci < nc; ci++ {
-				gi := g[ci*72 : ci*72+72]
-				for l := 0; l < convMR; l++ {
-					if l >= rows {
-						for e := 0; e < 9; e++ {
-							gi[e*8+l] = 0
-						}
-						continue
-					}
-					src := (*[9]float32)(q.w[((kp*convMR+l)*p.C+c0+ci)*9:])
-					for e, v := range src {
-						gi[e*8+l] = v
-					}
+			// Tap e of channel c0+ci of row l goes to lane l of g[(ci*9+e)*8:]:
+			// the rows' runs of nc*9 taps interleave six at a time.
+			var src [convMR][]float32
+			for l := range src {
+				src[l] = zero[:nc*9]
+				if l < rows {
+					o := ((kp*convMR+l)*p.C + c0) * 9
+					src[l] = q.w[o : o+nc*9]
 				}
+			}
+			s0, s1, s2, s3, s4, s5 := src[0], src[1][:len(src[0])], src[2][:len(src[0])], src[3][:len(src[0])], src[4][:len(src[0])], src[5][:len(src[0])]
+			for i := range s0 {
+				d := (*[6]float32)(g[i*8 : i*8+6])
+				d[0], d[1], d[2], d[3], d[4], d[5] = s0[i], s1[i], s2[i], s3[i], s4[i], s5[i]
 			}
 			winoWeights6(nc, &g[0], &up[(kp-base)*p.C*convMR+c0*convMR], xs, &t[0])
 		}
