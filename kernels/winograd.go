@@ -8,7 +8,10 @@
 // The weight transform U = G g Gᵀ is packed as 36 K×C GEMM operands (once
 // per call and shared when each worker has several tile blocks; otherwise
 // each worker transforms its own rows in L2-sized chunks right before use);
-// the input transform V = Bᵀ d B is written straight into 16-tile panels;
+// the input transform V = Bᵀ d B is written straight into 16-tile panels
+// (eight tiles side by side inside the image are gathered a row at a time
+// by an AVX transpose, winograd_tiles_amd64.s, as their outputs are
+// scattered; border tiles go through Go loops);
 // the products M[ξ] = U[ξ]·V[ξ] run on convGemm; the output transform adds
 // the bias and applies ReLU. All three transforms run 8 tiles (or 6 output
 // channels) per AVX2 vector, with generic twins (winograd_generic.go). Backward
@@ -292,8 +295,18 @@ func (q *winogradPlan) transformInputTo(ws *winoWorker, v []float32, t0, nt, ngr
 			}
 			continue
 		}
+		// Eight tiles side by side in one row of one image, all inside it,
+		// with the two floats past the last window readable: the assembly
+		// gathers their windows a row at a time.
+		row := winoTilesAVX2() && valid[7] && inside[7] && inside[0] && img[7] == img[0] &&
+			org[7] == org[0]+28 && img[0]+(p.C-1)*hw+org[0]+5*p.W+36 <= len(q.x)
 		for c0 := 0; c0 < p.C; c0 += winoCB {
 			nc := min(winoCB, p.C-c0)
+			if row {
+				winoGather8AVX2(&q.x[img[0]+c0*hw+org[0]], p.W, hw, nc, &d[0])
+				winoInput8(nc, &d[0], &v[base+c0*cs], xs, cs)
+				continue
+			}
 			for ci := 0; ci < nc; ci++ {
 				dc := d[ci*288 : ci*288+288]
 				for l := 0; l < 8; l++ {
@@ -362,9 +375,18 @@ func (q *winogradPlan) transformOutput(ws *winoWorker, m []float32, t0, nt, k0, 
 			yoff[l] = n*p.K*ohw + th*4*q.ow + tw*4
 			rows[l], cols[l] = min(4, q.oh-th*4), min(4, q.ow-tw*4)
 		}
+		// Eight whole tiles side by side in one row of one image: the
+		// assembly scatters them a row at a time.
+		row := winoTilesAVX2() && nl == 8 && rows[0] == 4 && cols[0] == 4 && rows[7] == 4 && cols[7] == 4 &&
+			yoff[7] == yoff[0]+28
 		for kb := k0; kb < k1; kb += winoCB {
 			nk := min(winoCB, k1-kb)
 			winoOutput8(nk, &m[(kb-k0)*tb+j0], tb, xs, &bias[kb], lo, &ws.o[0], &ws.s[0])
+			if row {
+				_ = q.y[yoff[0]+(kb+nk-1)*ohw+3*q.ow+31]
+				winoScatter8AVX2(&ws.o[0], nk, &q.y[yoff[0]+kb*ohw], q.ow, ohw)
+				continue
+			}
 			for ki := 0; ki < nk; ki++ {
 				o := ws.o[ki*128 : ki*128+128]
 				kof := (kb + ki) * ohw
