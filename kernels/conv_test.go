@@ -67,10 +67,12 @@ func convTestShapes() []ConvParams {
 		{N: 2, C: 11, H: 13, W: 15, K: 17, R: 3, S: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1},
 		{N: 1, C: 12, H: 14, W: 13, K: 9, R: 3, S: 3, DilH: 2, DilW: 3, PadH: 2, PadW: 1},
 		{N: 1, C: 10, H: 11, W: 12, K: 24, R: 5, S: 5, StrideH: 1, StrideW: 2},
-		// Rows of more than eight Winograd tiles: groups of eight whole
-		// tiles inside one row take the assembly gather and scatter, the
-		// others (borders, groups across rows) the Go loops.
+		// Rows of more than eight Winograd tiles: halves of a tile group
+		// that are four whole tiles inside one row take the assembly
+		// gather (both halves, either one) and scatter, the other lanes
+		// (borders, rows' ends) the Go loops.
 		{N: 2, C: 17, H: 10, W: 70, K: 9, R: 3, S: 3, PadH: 1, PadW: 1},
+		{N: 1, C: 6, H: 13, W: 56, K: 7, R: 3, S: 3},
 	}
 	return ps
 }

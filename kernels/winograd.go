@@ -295,21 +295,32 @@ func (q *winogradPlan) transformInputTo(ws *winoWorker, v []float32, t0, nt, ngr
 			}
 			continue
 		}
-		// Eight tiles side by side in one row of one image, all inside it,
-		// with the two floats past the last window readable: the assembly
-		// gathers their windows a row at a time.
-		row := winoTilesAVX2() && valid[7] && inside[7] && inside[0] && img[7] == img[0] &&
-			org[7] == org[0]+28 && img[0]+(p.C-1)*hw+org[0]+5*p.W+36 <= len(q.x)
+		// A half of the group (lanes 0-3 or 4-7) that is a run of four tiles
+		// side by side in a row of an image, all inside it, with the two
+		// floats past its last window readable, is gathered a row at a time
+		// by the assembly; the Go loops below do the other lanes (a half
+		// that is not a run goes through the assembly too, as a copy of the
+		// other, and is then overwritten).
+		runA := winoTilesAVX2() && valid[3] && q.insideRun(&inside, &img, &org, 0)
+		runB := winoTilesAVX2() && valid[7] && q.insideRun(&inside, &img, &org, 4)
+		oa, ob := img[0]+org[0], img[4]+org[4]
+		lo, hi := 0, 8
+		switch {
+		case runA && runB:
+			lo, hi = 0, 0
+		case runA:
+			ob, lo = oa, 4
+		case runB:
+			oa, hi = ob, 4
+		}
 		for c0 := 0; c0 < p.C; c0 += winoCB {
 			nc := min(winoCB, p.C-c0)
-			if row {
-				winoGather8AVX2(&q.x[img[0]+c0*hw+org[0]], p.W, hw, nc, &d[0])
-				winoInput8(nc, &d[0], &v[base+c0*cs], xs, cs)
-				continue
+			if runA || runB {
+				winoGather8AVX2(&q.x[oa+c0*hw], &q.x[ob+c0*hw], p.W, hw, nc, &d[0])
 			}
-			for ci := 0; ci < nc; ci++ {
+			for ci := 0; ci < nc && lo < hi; ci++ {
 				dc := d[ci*288 : ci*288+288]
-				for l := 0; l < 8; l++ {
+				for l := lo; l < hi; l++ {
 					switch {
 					case !valid[l]:
 						for e := 0; e < 36; e++ {
@@ -348,6 +359,15 @@ func (q *winogradPlan) transformInputTo(ws *winoWorker, v []float32, t0, nt, ngr
 	}
 }
 
+// insideRun reports whether lanes a..a+3 of a tile group are four tiles
+// side by side in one row of one image, all inside it, whose gather
+// (winoGather8AVX2) reads within x.
+func (q *winogradPlan) insideRun(inside *[8]bool, img, org *[8]int, a int) bool {
+	p := q.p
+	return inside[a] && inside[a+3] && img[a+3] == img[a] && org[a+3] == org[a]+12 &&
+		img[a]+(p.C-1)*p.H*p.W+org[a]+5*p.W+20 <= len(q.x)
+}
+
 // transformOutput writes Y = Aᵀ M A (+ bias, ReLU) for tiles [t0, t0+nt) and
 // channels [k0, k1), M[ξ] at m[(ξ*(k1-k0) + k-k0)*tb + j]: 8 tiles (lanes) by
 // winoCB channels per transform call, then scattered into y.
@@ -375,16 +395,18 @@ func (q *winogradPlan) transformOutput(ws *winoWorker, m []float32, t0, nt, k0, 
 			yoff[l] = n*p.K*ohw + th*4*q.ow + tw*4
 			rows[l], cols[l] = min(4, q.oh-th*4), min(4, q.ow-tw*4)
 		}
-		// Eight whole tiles side by side in one row of one image: the
-		// assembly scatters them a row at a time.
-		row := winoTilesAVX2() && nl == 8 && rows[0] == 4 && cols[0] == 4 && rows[7] == 4 && cols[7] == 4 &&
-			yoff[7] == yoff[0]+28
+		// Two runs of four whole tiles side by side in a row of an image:
+		// the assembly scatters them a row at a time.
+		row := winoTilesAVX2() && nl == 8
+		for _, a := range [2]int{0, 4} {
+			row = row && rows[a] == 4 && cols[a] == 4 && rows[a+3] == 4 && cols[a+3] == 4 && yoff[a+3] == yoff[a]+12
+		}
 		for kb := k0; kb < k1; kb += winoCB {
 			nk := min(winoCB, k1-kb)
 			winoOutput8(nk, &m[(kb-k0)*tb+j0], tb, xs, &bias[kb], lo, &ws.o[0], &ws.s[0])
 			if row {
-				_ = q.y[yoff[0]+(kb+nk-1)*ohw+3*q.ow+31]
-				winoScatter8AVX2(&ws.o[0], nk, &q.y[yoff[0]+kb*ohw], q.ow, ohw)
+				_ = q.y[max(yoff[0], yoff[4])+(kb+nk-1)*ohw+3*q.ow+15]
+				winoScatter8AVX2(&ws.o[0], nk, &q.y[yoff[0]+kb*ohw], &q.y[yoff[4]+kb*ohw], q.ow, ohw)
 				continue
 			}
 			for ki := 0; ki < nk; ki++ {

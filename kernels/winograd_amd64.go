@@ -86,16 +86,17 @@ func winoNT4x3AVX2(n int, a *float32, lda int, b *float32, ldb int, out *float32
 // rows of eight tiles (winoGather8AVX2, winoScatter8AVX2).
 func winoTilesAVX2() bool { return active >= AVX2 }
 
-// winoGather8AVX2 gathers eight consecutive tiles' input windows into
-// transform lanes (see winograd_tiles_amd64.s). Preconditions: n >= 1; x
-// reaches (n-1)*cs + 5*w + 36 floats, d n*288; AVX.
+// winoGather8AVX2 gathers the input windows of two runs of four
+// consecutive tiles into transform lanes (see winograd_tiles_amd64.s).
+// Preconditions: n >= 1; xa and xb reach (n-1)*cs + 5*w + 20 floats, d
+// n*288; AVX.
 //
 //go:noescape
-func winoGather8AVX2(x *float32, w, cs, n int, d *float32)
+func winoGather8AVX2(xa, xb *float32, w, cs, n int, d *float32)
 
-// winoScatter8AVX2 writes eight consecutive tiles' outputs from transform
-// lanes (see winograd_tiles_amd64.s). Preconditions: n >= 1; o holds n*128
-// floats, y reaches (n-1)*cs + 3*w + 32; AVX.
+// winoScatter8AVX2 writes two runs of four consecutive tiles' outputs from
+// transform lanes (see winograd_tiles_amd64.s). Preconditions: n >= 1; o
+// holds n*128 floats, ya and yb reach (n-1)*cs + 3*w + 16; AVX.
 //
 //go:noescape
-func winoScatter8AVX2(o *float32, n int, y *float32, w, cs int)
+func winoScatter8AVX2(o *float32, n int, ya, yb *float32, w, cs int)

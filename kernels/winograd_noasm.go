@@ -24,10 +24,10 @@ func winoNT4x3(n int, a *float32, lda int, b *float32, ldb int, out *float32) {
 // winoTilesAVX2 reports false: no assembly in this build.
 func winoTilesAVX2() bool { return false }
 
-func winoGather8AVX2(x *float32, w, cs, n int, d *float32) {
+func winoGather8AVX2(xa, xb *float32, w, cs, n int, d *float32) {
 	panic("kernels: winoGather8AVX2 without assembly")
 }
 
-func winoScatter8AVX2(o *float32, n int, y *float32, w, cs int) {
+func winoScatter8AVX2(o *float32, n int, ya, yb *float32, w, cs int) {
 	panic("kernels: winoScatter8AVX2 without assembly")
 }

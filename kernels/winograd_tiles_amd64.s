@@ -2,43 +2,47 @@
 
 #include "textflag.h"
 
-// HALVES(off, y) loads x[off/4 : off/4+4] into the low half of y and
-// x[off/4+16 : off/4+20] into its high half (tiles l and l+4 of a row).
+// HALVES(off, y) loads xa[off/4 : off/4+4] into the low half of y and
+// xb[off/4 : off/4+4] into its high half (tiles l and l+4).
 #define HALVES(off, x, y) \
 	VMOVUPS     off(BX), x          \
-	VINSERTF128 $1, off+64(BX), y, y
+	VINSERTF128 $1, off(R10), y, y
 
-// func winoGather8AVX2(x *float32, w, cs, n int, d *float32)
+// func winoGather8AVX2(xa, xb *float32, w, cs, n int, d *float32)
 //
-// winoGather8AVX2 gathers the 6x6 input windows of eight horizontally
-// consecutive Winograd tiles (tile l starts 4*l columns right of tile 0)
-// into the transform's lanes, for n channels, in Go:
+// winoGather8AVX2 gathers the 6x6 input windows of eight Winograd tiles,
+// two runs of four horizontally consecutive ones (tile l of a run starts
+// 4*l columns right of its first; the runs start at xa and xb), into the
+// transform's lanes, for n channels, in Go:
 //
 //	for c < n, r < 6, e < 6, l < 8:
-//	  d[c*288 + (r*6+e)*8 + l] = x[c*cs + r*w + 4*l + e]
+//	  x := xa; if l >= 4 { x, l' = xb, l-4 } else { l' = l }
+//	  d[c*288 + (r*6+e)*8 + l] = x[c*cs + r*w + 4*l' + e]
 //
-// It reads x[c*cs + r*w + 0:36] of each row (two floats past the last
-// window). Per row, tiles l and l+4 share a vector (low and high half), and a
-// 4x4 transpose in each half turns columns into lanes; columns 4 and 5 of
-// tile l are columns 0 and 1 of tile l+1. Needs AVX; n >= 1.
-TEXT ·winoGather8AVX2(SB), NOSPLIT, $0-40
-	MOVQ x+0(FP), SI
-	MOVQ w+8(FP), R8
+// It reads x[c*cs + r*w + 0:20] of each row of both runs (two floats past
+// the last window). Per row, tiles l and l+4 share a vector (low and high
+// half), and a 4x4 transpose in each half turns columns into lanes; columns
+// 4 and 5 of a tile are columns 0 and 1 of the next. Needs AVX; n >= 1.
+TEXT ·winoGather8AVX2(SB), NOSPLIT, $0-48
+	MOVQ xa+0(FP), SI
+	MOVQ xb+8(FP), R11
+	MOVQ w+16(FP), R8
 	SHLQ $2, R8
-	MOVQ cs+16(FP), R9
+	MOVQ cs+24(FP), R9
 	SHLQ $2, R9
-	MOVQ n+24(FP), CX
-	MOVQ d+32(FP), DI
+	MOVQ n+32(FP), CX
+	MOVQ d+40(FP), DI
 
 gchan:
 	MOVQ SI, BX
+	MOVQ R11, R10
 	MOVQ $6, DX
 grow:
 	HALVES(0, X0, Y0)   // A = tiles 0 | 4, columns 0-3
 	HALVES(16, X1, Y1)  // B = tiles 1 | 5
 	HALVES(32, X2, Y2)  // C = tiles 2 | 6
 	HALVES(48, X3, Y3)  // D = tiles 3 | 7
-	HALVES(64, X4, Y4)  // D' = columns 0-3 of "tiles" 4 | 8
+	HALVES(64, X4, Y4)  // D' = columns 0-3 past tiles 3 | 7
 	VUNPCKLPS Y1, Y0, Y5        // A0 B0 A1 B1
 	VUNPCKHPS Y1, Y0, Y6        // A2 B2 A3 B3
 	VUNPCKLPS Y3, Y2, Y7        // C0 D0 C1 D1
@@ -59,37 +63,42 @@ grow:
 	VMOVUPS   Y14, 160(DI)
 	ADDQ      $192, DI
 	ADDQ      R8, BX
+	ADDQ      R8, R10
 	DECQ      DX
 	JNZ       grow
 	ADDQ      R9, SI
+	ADDQ      R9, R11
 	DECQ      CX
 	JNZ       gchan
 	VZEROUPPER
 	RET
 
-// func winoScatter8AVX2(o *float32, n int, y *float32, w, cs int)
+// func winoScatter8AVX2(o *float32, n int, ya, yb *float32, w, cs int)
 //
-// winoScatter8AVX2 writes the 4x4 output tiles of eight horizontally
-// consecutive Winograd tiles from the output transform's lanes into y, for
-// n channels, in Go:
+// winoScatter8AVX2 writes the 4x4 output tiles of eight Winograd tiles, two
+// runs of four horizontally consecutive ones starting at ya and yb, from the
+// output transform's lanes, for n channels, in Go:
 //
 //	for k < n, r < 4, cc < 4, l < 8:
-//	  y[k*cs + r*w + 4*l + cc] = o[k*128 + (r*4+cc)*8 + l]
+//	  y := ya; if l >= 4 { y, l' = yb, l-4 } else { l' = l }
+//	  y[k*cs + r*w + 4*l' + cc] = o[k*128 + (r*4+cc)*8 + l]
 //
 // Per row, a 4x4 transpose in each vector half turns the four column
 // vectors into tiles 0-3 (low halves) and 4-7 (high halves). Needs AVX;
 // n >= 1.
-TEXT ·winoScatter8AVX2(SB), NOSPLIT, $0-40
+TEXT ·winoScatter8AVX2(SB), NOSPLIT, $0-48
 	MOVQ o+0(FP), SI
 	MOVQ n+8(FP), CX
-	MOVQ y+16(FP), DI
-	MOVQ w+24(FP), R8
+	MOVQ ya+16(FP), DI
+	MOVQ yb+24(FP), R11
+	MOVQ w+32(FP), R8
 	SHLQ $2, R8
-	MOVQ cs+32(FP), R9
+	MOVQ cs+40(FP), R9
 	SHLQ $2, R9
 
 schan:
 	MOVQ DI, BX
+	MOVQ R11, R10
 	MOVQ $4, DX
 srow:
 	VMOVUPS   0(SI), Y0         // column 0 of tiles 0-7
@@ -108,15 +117,17 @@ srow:
 	VMOVUPS      X9, 16(BX)
 	VMOVUPS      X10, 32(BX)
 	VMOVUPS      X11, 48(BX)
-	VEXTRACTF128 $1, Y8, 64(BX)
-	VEXTRACTF128 $1, Y9, 80(BX)
-	VEXTRACTF128 $1, Y10, 96(BX)
-	VEXTRACTF128 $1, Y11, 112(BX)
+	VEXTRACTF128 $1, Y8, 0(R10)
+	VEXTRACTF128 $1, Y9, 16(R10)
+	VEXTRACTF128 $1, Y10, 32(R10)
+	VEXTRACTF128 $1, Y11, 48(R10)
 	ADDQ      $128, SI
 	ADDQ      R8, BX
+	ADDQ      R8, R10
 	DECQ      DX
 	JNZ       srow
 	ADDQ      R9, DI
+	ADDQ      R9, R11
 	DECQ      CX
 	JNZ       schan
 	VZEROUPPER

@@ -7,21 +7,27 @@ import (
 
 // TestWinoGatherScatter8 checks the assembly tile-row gather and scatter
 // against their definitions in Go, on several channels with row and channel
-// strides larger than the rows.
+// strides larger than the rows, the two runs of four tiles apart (as where a
+// group crosses rows).
 func TestWinoGatherScatter8(t *testing.T) {
 	if !winoTilesAVX2() {
 		t.Skip("no AVX2 assembly in this build or on this CPU")
 	}
 	rng := rand.New(rand.NewPCG(8, 8))
-	const n, w, cs = 3, 41, 41*7 + 5
-	x := convRand(rng, (n-1)*cs+5*w+36, 1)
+	const n, w, cs = 3, 41, 41*9 + 5
+	const ob = 4*w + 9 // where the second run starts (the runs do not overlap)
+	x := convRand(rng, ob+(n-1)*cs+5*w+20, 1)
 	d := make([]float32, n*288+8)
-	winoGather8AVX2(&x[0], w, cs, n, &d[0])
+	winoGather8AVX2(&x[0], &x[ob], w, cs, n, &d[0])
 	for c := range n {
 		for r := range 6 {
 			for e := range 6 {
 				for l := range 8 {
-					got, want := d[c*288+(r*6+e)*8+l], x[c*cs+r*w+4*l+e]
+					at := c*cs + r*w + 4*l + e
+					if l >= 4 {
+						at += ob - 16
+					}
+					got, want := d[c*288+(r*6+e)*8+l], x[at]
 					if got != want {
 						t.Fatalf("gather: c %d r %d e %d lane %d = %g, want %g", c, r, e, l, got, want)
 					}
@@ -36,7 +42,7 @@ func TestWinoGatherScatter8(t *testing.T) {
 	}
 
 	o := convRand(rng, n*128, 1)
-	y := make([]float32, (n-1)*cs+3*w+32)
+	y := make([]float32, ob+(n-1)*cs+3*w+16)
 	want := make([]float32, len(y))
 	for i := range y {
 		y[i] = float32(i)
@@ -46,12 +52,16 @@ func TestWinoGatherScatter8(t *testing.T) {
 		for r := range 4 {
 			for cc := range 4 {
 				for l := range 8 {
-					want[k*cs+r*w+4*l+cc] = o[k*128+(r*4+cc)*8+l]
+					at := k*cs + r*w + 4*l + cc
+					if l >= 4 {
+						at += ob - 16
+					}
+					want[at] = o[k*128+(r*4+cc)*8+l]
 				}
 			}
 		}
 	}
-	winoScatter8AVX2(&o[0], n, &y[0], w, cs)
+	winoScatter8AVX2(&o[0], n, &y[0], &y[ob], w, cs)
 	for i := range y {
 		if y[i] != want[i] {
 			t.Fatalf("scatter: y[%d] = %g, want %g", i, y[i], want[i])
