@@ -39,7 +39,7 @@ type Spec struct {
 	Size       int     `json:"size"`        // input height and width, at least 32
 	Outputs    int     `json:"outputs"`     // logits: 1 for a binary single-logit head, else the class count
 	Head       string  `json:"head"`        // HeadTorchvision or HeadCompact
-	Dropout    float64 `json:"dropout"`     // torchvision head's dropout probability (0.5)
+	Dropout    float64 `json:"dropout"`     // head dropout: the torchvision head's two (0 means 0.5); before the compact head's Linear (0: none)
 	Algo       string  `json:"algo,omitempty"`
 }
 
@@ -159,11 +159,16 @@ func assemble(spec Spec, cfg []int, bn bool, hidden int, seed uint64, init bool)
 			Add(nn.NewReLU()).
 			Add(nn.NewDropout(spec.Dropout, seed^0xd2))
 		m.Last = nn.NewLinear(hidden, spec.Outputs, true, g)
+		m.Classifier.Add(m.Last)
 	case HeadCompact:
 		f := spec.Size >> pools
 		m.Last = nn.NewLinear(c*f*f, spec.Outputs, true, g)
+		if spec.Dropout > 0 {
+			// Named apart so that the Linear keeps its key, classifier.0.
+			m.Classifier.AddNamed("dropout", nn.NewDropout(spec.Dropout, seed^0xd3))
+		}
+		m.Classifier.AddNamed("0", m.Last)
 	}
-	m.Classifier.Add(m.Last)
 	m.Net.AddNamed("flatten", nn.NewFlatten()).AddNamed("classifier", m.Classifier)
 	if init {
 		nn.InitVGG(m.Net, g)

@@ -69,3 +69,38 @@ func TestForwardShapesAndErrors(t *testing.T) {
 		assert.Error(t, err, "%+v", bad)
 	}
 }
+
+// TestCompactHeadDropout checks the compact head's optional dropout: the
+// same state_dict keys and initial weights as without it, identity in
+// evaluation, active in training.
+func TestCompactHeadDropout(t *testing.T) {
+	spec := Spec{Arch: "vgg11_bn", InChannels: 1, Size: 32, Outputs: 1, Head: HeadCompact}
+	plain, err := New(spec, 3)
+	require.NoError(t, err)
+	spec.Dropout = 0.5
+	m, err := New(spec, 3)
+	require.NoError(t, err)
+	pt, _ := nn.StateDict(plain.Net)
+	mt, _ := nn.StateDict(m.Net)
+	require.Equal(t, len(pt), len(mt))
+	for k, v := range pt {
+		require.Contains(t, mt, k)
+		require.True(t, tensor.Equal(v, mt[k]), "%s differs", k)
+	}
+	require.Equal(t, 2, m.Classifier.Len())
+	_, isDrop := m.Classifier.At(0).(*nn.Dropout)
+	require.True(t, isDrop)
+
+	x := tensor.RandN(tensor.NewRNG(2), 1, 4, 1, 32, 32)
+	plain.SetTrain(false)
+	m.SetTrain(false)
+	want := plain.Forward(x).Clone()
+	require.True(t, tensor.Equal(want, m.Forward(x)), "dropout must be the identity in evaluation")
+
+	// In training the features feeding the head are dropped at random: the
+	// logits differ from a dropout-free model's on the same batch.
+	plain.SetTrain(true)
+	m.SetTrain(true)
+	a := plain.Forward(x).Clone()
+	require.False(t, tensor.Equal(a, m.Forward(x)))
+}

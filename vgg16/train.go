@@ -139,6 +139,9 @@ func (r *run) setup() error {
 		outputs = 1
 	}
 	spec := Spec{Arch: cfg.Arch, InChannels: td.pre.Channels, Size: td.pre.Size, Outputs: outputs, Head: head, Algo: cfg.Algo}
+	if head == HeadCompact {
+		spec.Dropout = cfg.HeadDropout
+	}
 	if r.model, err = New(spec, cfg.Seed); err != nil {
 		return err
 	}
@@ -286,6 +289,9 @@ func (r *run) describe(head string) {
 	r.log.say("imbalance: %s -> strategy %q (%s)", r.cfg.Imbalance, r.strategy, r.loss.desc)
 	if r.cfg.Imbalance == "auto" {
 		r.log.say("  rule: %s", p.Reason)
+	}
+	if m.Spec.Head == HeadCompact && m.Spec.Dropout > 0 {
+		head = fmt.Sprintf("%s (dropout %g)", head, m.Spec.Dropout)
 	}
 	r.log.say("model: %s, %s head, %dx%dx%d input, %d outputs, %.1fM parameters; %s lr %g, batch %d, %d epochs, kernels %s x%d",
 		m.Spec.Arch, head, m.Spec.InChannels, m.Spec.Size, m.Spec.Size, m.Spec.Outputs, float64(m.NumParams())/1e6,

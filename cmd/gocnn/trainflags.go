@@ -41,6 +41,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.IntVar(&c.MaxSteps, "max-steps", 0, "stop after this many optimizer steps (0: no limit)")
 	fs.BoolVar(&c.JSON, "json", false, "log JSON lines instead of text")
 	fs.BoolVar(&c.Augment, "augment", false, "random horizontal flips during training (off by default: not every dataset is mirror-symmetric)")
+	fs.Float64Var(&c.HeadDropout, "head-dropout", 0, "dropout before the compact head's Linear (images under 64 px)")
 	fs.Float64Var(&c.Erase, "erase", 0, "probability of blanking a random rectangle of each training image (random erasing)")
 	fs.IntVar(&c.Translate, "translate", 0, "shift training images by up to N pixels (default: size/16 for images up to 64 px; -1: off)")
 	fs.StringVar(&c.Schedule, "schedule", "cosine", "learning-rate schedule: cosine (to 0 at the last step) or constant")
