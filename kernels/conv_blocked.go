@@ -295,29 +295,3 @@ func blockedTileCheck(x, w, y []float32, cb, r, s, xcs, xrs, xss, xjs, ybs int, 
 	_ = y[(blockedOB-1)*ybs+blockedTW*BlockC-1]
 	_ = bias[blockedOB*BlockC-1]
 }
-
-// interleave8 writes n pixels of eight planes (src, src+stride, ...) into
-// dst as n groups of eight channels.
-func interleave8(dst, src []float32, stride, n int) {
-	s0, s1, s2, s3 := src[:n], src[stride:stride+n], src[2*stride:2*stride+n], src[3*stride:3*stride+n]
-	s4, s5, s6, s7 := src[4*stride:4*stride+n], src[5*stride:5*stride+n], src[6*stride:6*stride+n], src[7*stride:7*stride+n]
-	dst = dst[:n*BlockC]
-	for j := range n {
-		d := dst[j*BlockC : j*BlockC+BlockC : j*BlockC+BlockC]
-		d[0], d[1], d[2], d[3] = s0[j], s1[j], s2[j], s3[j]
-		d[4], d[5], d[6], d[7] = s4[j], s5[j], s6[j], s7[j]
-	}
-}
-
-// deinterleave8 writes n groups of eight channels from src into n pixels
-// of eight planes (dst, dst+stride, ...).
-func deinterleave8(dst, src []float32, stride, n int) {
-	d0, d1, d2, d3 := dst[:n], dst[stride:stride+n], dst[2*stride:2*stride+n], dst[3*stride:3*stride+n]
-	d4, d5, d6, d7 := dst[4*stride:4*stride+n], dst[5*stride:5*stride+n], dst[6*stride:6*stride+n], dst[7*stride:7*stride+n]
-	src = src[:n*BlockC]
-	for j := range n {
-		v := src[j*BlockC : j*BlockC+BlockC : j*BlockC+BlockC]
-		d0[j], d1[j], d2[j], d3[j] = v[0], v[1], v[2], v[3]
-		d4[j], d5[j], d6[j], d7[j] = v[4], v[5], v[6], v[7]
-	}
-}

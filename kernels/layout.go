@@ -28,9 +28,11 @@ func ToNCHW8c(dst, src []float32, n, c, h, w int) {
 			img, b := t/cb, t%cb
 			d := dst[t*hw*BlockC : (t+1)*hw*BlockC]
 			valid := min(BlockC, c-b*BlockC)
-			if valid < BlockC {
-				clear(d)
+			if valid == BlockC {
+				interleave8(d, src[(img*c+b*BlockC)*hw:], hw, hw)
+				continue
 			}
+			clear(d)
 			for i := range valid {
 				s := src[(img*c+b*BlockC+i)*hw : (img*c+b*BlockC+i+1)*hw]
 				for j, v := range s {
@@ -47,19 +49,27 @@ func ToNCHW8c(dst, src []float32, n, c, h, w int) {
 // channels past c. It panics when a slice is too short.
 func FromNCHW8c(dst, src []float32, n, c, h, w int) {
 	checkReorder("FromNCHW8c", src, dst, n, c, h, w)
+	cb := (c + BlockC - 1) / BlockC
 	j := newElt(func(j *eltJob, lo, hi int) {
 		dst, src, c, hw, cb := j.a, j.b, j.n[0], j.n[1], j.n[2]
 		for t := lo; t < hi; t++ {
-			img, ch := t/c, t%c
-			s := src[((img*cb+ch/BlockC)*hw)*BlockC+ch%BlockC:]
-			d := dst[t*hw : (t+1)*hw]
-			for j := range d {
-				d[j] = s[j*BlockC]
+			img, b := t/cb, t%cb
+			s := src[t*hw*BlockC : (t+1)*hw*BlockC]
+			d := dst[(img*c+b*BlockC)*hw:]
+			valid := min(BlockC, c-b*BlockC)
+			if valid == BlockC {
+				deinterleave8(d, s, hw, hw)
+				continue
+			}
+			for i := range valid {
+				for p := range hw {
+					d[i*hw+p] = s[p*BlockC+i]
+				}
 			}
 		}
 	})
-	j.a, j.b, j.n[0], j.n[1], j.n[2] = dst, src, c, h*w, (c+BlockC-1)/BlockC
-	j.parallel(n*c, 1+8192/(h*w))
+	j.a, j.b, j.n[0], j.n[1], j.n[2] = dst, src, c, h*w, cb
+	j.parallel(n*cb, 1+8192/(h*w*BlockC))
 }
 
 // checkReorder panics unless blocked and plain hold an [n,c,h,w] tensor in
@@ -70,4 +80,30 @@ func checkReorder(op string, blocked, plain []float32, n, c, h, w int) {
 	}
 	checkLen(op, "blocked", blocked, BlockedLen(n, c, h, w))
 	checkLen(op, "plain", plain, n*c*h*w)
+}
+
+// interleave8 writes n pixels of eight planes (src, src+stride, ...) into
+// dst as n groups of eight channels.
+func interleave8(dst, src []float32, stride, n int) {
+	s0, s1, s2, s3 := src[:n], src[stride:stride+n], src[2*stride:2*stride+n], src[3*stride:3*stride+n]
+	s4, s5, s6, s7 := src[4*stride:4*stride+n], src[5*stride:5*stride+n], src[6*stride:6*stride+n], src[7*stride:7*stride+n]
+	dst = dst[:n*BlockC]
+	for j := range n {
+		d := dst[j*BlockC : j*BlockC+BlockC : j*BlockC+BlockC]
+		d[0], d[1], d[2], d[3] = s0[j], s1[j], s2[j], s3[j]
+		d[4], d[5], d[6], d[7] = s4[j], s5[j], s6[j], s7[j]
+	}
+}
+
+// deinterleave8 writes n groups of eight channels from src into n pixels
+// of eight planes (dst, dst+stride, ...).
+func deinterleave8(dst, src []float32, stride, n int) {
+	d0, d1, d2, d3 := dst[:n], dst[stride:stride+n], dst[2*stride:2*stride+n], dst[3*stride:3*stride+n]
+	d4, d5, d6, d7 := dst[4*stride:4*stride+n], dst[5*stride:5*stride+n], dst[6*stride:6*stride+n], dst[7*stride:7*stride+n]
+	src = src[:n*BlockC]
+	for j := range n {
+		v := src[j*BlockC : j*BlockC+BlockC : j*BlockC+BlockC]
+		d0[j], d1[j], d2[j], d3[j] = v[0], v[1], v[2], v[3]
+		d4[j], d5[j], d6[j], d7[j] = v[4], v[5], v[6], v[7]
+	}
 }
