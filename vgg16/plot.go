@@ -78,19 +78,14 @@ func WritePlots(dir string, records []EpochRecord, scores []float64, labels []in
 	return errors.Join(errs...)
 }
 
-// bestRecord returns the record with the highest validation balanced
-// accuracy (the first on ties, as the trainer selects), or the last record
-// when no score is finite.
+// bestRecord returns the record of the epoch the trainer keeps as its best
+// checkpoint (keepAsBest), or the last record when no score is finite.
 func bestRecord(records []EpochRecord) EpochRecord {
-	best := -1
+	best := len(records) - 1
 	for i, r := range records {
-		ba := r.Val.BalancedAccuracy
-		if isFinite(ba) && (best < 0 || ba > records[best].Val.BalancedAccuracy) {
+		if keepAsBest(r.Val, records[:i]) {
 			best = i
 		}
-	}
-	if best < 0 {
-		best = len(records) - 1
 	}
 	return records[best]
 }

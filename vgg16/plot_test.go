@@ -97,13 +97,14 @@ func TestWritePlotsMultiClassAndEmpty(t *testing.T) {
 }
 
 func TestBestRecord(t *testing.T) {
-	recs := plotRecords(3)
-	recs[0].Val.BalancedAccuracy = 0.9
-	recs[1].Val.BalancedAccuracy = 0.9
-	recs[2].Val.BalancedAccuracy = 0.8
-	assert.Equal(t, 1, bestRecord(recs).Epoch, "first of the ties, as the trainer selects")
+	recs := plotRecords(4)
+	recs[0].Val = valAt(0.9, 0.9)
+	recs[1].Val = valAt(0.95, 0.95) // 0.95, standard error 0.0114
+	recs[2].Val = valAt(0.95, 0.93) // within it: kept
+	recs[3].Val = valAt(0.9, 0.9)   // below it
+	assert.Equal(t, 3, bestRecord(recs).Epoch, "the epoch the trainer keeps")
 	for i := range recs {
 		recs[i].Val.BalancedAccuracy = math.NaN()
 	}
-	assert.Equal(t, 3, bestRecord(recs).Epoch, "the last when no score is finite")
+	assert.Equal(t, 4, bestRecord(recs).Epoch, "the last when no score is finite")
 }

@@ -389,11 +389,46 @@ func TestTrainDefaultsWireOrderAndSchedule(t *testing.T) {
 	assert.IsType(t, data.RandomSampler{}, r2.loader.Sampler())
 }
 
-func TestKeepAsBestPrefersTheLaterEpochOnATie(t *testing.T) {
-	assert.True(t, keepAsBest(0.5, -1), "the first epoch is always kept")
-	assert.True(t, keepAsBest(0.93, 0.92))
-	assert.False(t, keepAsBest(0.92, 0.93))
-	assert.True(t, keepAsBest(0.9275, 0.9275), "a tie goes to the later epoch")
-	assert.True(t, keepAsBest(0.9274999999999999, 0.9275), "rounding is a tie")
-	assert.False(t, keepAsBest(0.927, 0.9275))
+// valAt returns binary validation metrics with the given recalls over
+// 1000 negatives and 100 positives.
+func valAt(r0, r1 float64) Metrics {
+	return Metrics{BalancedAccuracy: (r0 + r1) / 2, PerClass: []ClassMetrics{
+		{Recall: r0, Support: 1000}, {Recall: r1, Support: 100}}}
+}
+
+func TestBalancedAccuracySE(t *testing.T) {
+	m := valAt(0.95, 0.95)
+	want := math.Sqrt(0.95*0.05/1000+0.95*0.05/100) / 2
+	assert.InDelta(t, want, BalancedAccuracySE(m), 1e-12)
+	assert.InDelta(t, 0.0114, BalancedAccuracySE(m), 1e-4)
+	assert.Zero(t, BalancedAccuracySE(valAt(1, 1)), "perfect recalls have no spread")
+	assert.Zero(t, BalancedAccuracySE(Metrics{}), "no classes")
+	one := Metrics{PerClass: []ClassMetrics{{Recall: 0.5, Support: 4}, {Support: 0}}}
+	assert.InDelta(t, 0.25, BalancedAccuracySE(one), 1e-12, "an empty class does not count")
+}
+
+func TestKeepAsBestKeepsALaterEpochWithinTheNoise(t *testing.T) {
+	recs := func(ms ...Metrics) []EpochRecord {
+		var out []EpochRecord
+		for _, m := range ms {
+			out = append(out, EpochRecord{Val: m})
+		}
+		return out
+	}
+	best := valAt(0.958, 0.95) // 0.954, standard error 0.0113
+	se := BalancedAccuracySE(best)
+	assert.True(t, keepAsBest(valAt(0.5, 0.5), nil), "the first epoch is always kept")
+	assert.True(t, keepAsBest(valAt(0.96, 0.96), recs(best)), "better")
+	assert.True(t, keepAsBest(best, recs(best)), "a tie")
+	assert.True(t, keepAsBest(valAt(0.952, 0.94), recs(valAt(0.9, 0.9), best)), "0.946: within one standard error of 0.954")
+	assert.False(t, keepAsBest(valAt(0.95, 0.93), recs(best)), "0.940: more than one standard error below")
+	lo := best.BalancedAccuracy - se
+	assert.True(t, keepAsBest(Metrics{BalancedAccuracy: lo}, recs(best)), "exactly one standard error below")
+	assert.False(t, keepAsBest(Metrics{BalancedAccuracy: lo - 1e-6}, recs(best)))
+	// The reference is the highest epoch so far, not the last one kept:
+	// a slow slide is measured against the peak.
+	slid := recs(best, valAt(0.952, 0.94))
+	assert.False(t, keepAsBest(valAt(0.95, 0.93), slid))
+	// With perfect recalls only an exact tie is kept.
+	assert.False(t, keepAsBest(valAt(0.999, 1), recs(valAt(1, 1))))
 }
