@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/gocnn/gocnn/tensor"
 )
 
 // Sampler chooses the dataset indices of an epoch.
@@ -65,7 +67,6 @@ type StratifiedSampler struct {
 func (s StratifiedSampler) Len() int { return len(s.Labels) }
 
 func (s StratifiedSampler) Epoch(dst []int, epoch int) []int {
-	g := epochRNG(s.Seed, epoch)
 	var by [][]int
 	for i, y := range s.Labels {
 		if y < 0 {
@@ -76,19 +77,34 @@ func (s StratifiedSampler) Epoch(dst []int, epoch int) []int {
 		}
 		by[y] = append(by[y], i)
 	}
+	return spreadClasses(epochRNG(s.Seed, epoch), by, -1, dst)
+}
+
+// spreadClasses shuffles each class's list of indices in by, except class
+// keep's (-1: none), whose order the caller has set, and appends them all to
+// dst with every class spread evenly: item j of a class of n sits at
+// position (j+u)/n of the result, u a random offset per class (ties in
+// position go to the lower index).
+func spreadClasses(g *tensor.RNG, by [][]int, keep int, dst []int) []int {
 	type kv struct {
 		key float64
 		i   int
 	}
-	keys := make([]kv, 0, len(s.Labels))
+	n := 0
 	for _, idx := range by {
-		g.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
+		n += len(idx)
+	}
+	keys := make([]kv, 0, n)
+	for c, idx := range by {
+		if c != keep {
+			g.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
+		}
 		u, n := g.Float64(), float64(len(idx))
 		for j, i := range idx {
 			keys = append(keys, kv{(float64(j) + u) / n, i})
 		}
 	}
-	sort.Slice(keys, func(a, b int) bool {
+	sort.SliceStable(keys, func(a, b int) bool {
 		if keys[a].key != keys[b].key {
 			return keys[a].key < keys[b].key
 		}

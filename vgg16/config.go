@@ -33,11 +33,17 @@ type Config struct {
 	// Imbalance is the class-imbalance strategy: auto (default), none,
 	// weights, focal, oversample or undersample.
 	Imbalance string
-	// OnCollapse says what to do when the collapse detector fires: warn
-	// (default), stop, or fix (apply the next remedy).
 	// PosWeight overrides the plan's BCE pos_weight for two classes under
 	// the "weights" strategy (0: from the class counts).
-	PosWeight      float64
+	PosWeight float64
+	// MinorityRepeat sets how many times each image of a binary task's
+	// minority class appears per epoch under the weighted loss (whose
+	// pos_weight is rescaled to match): 0, the default, takes the imbalance
+	// plan's choice (data.PlanImbalance: the minority raised to 8% of an
+	// epoch, none with an explicit PosWeight), 1 turns repetition off.
+	MinorityRepeat int
+	// OnCollapse says what to do when the collapse detector fires: warn
+	// (default), stop, or fix (apply the next remedy).
 	OnCollapse     string
 	Weights        string // pretrained weights (.pth or .safetensors) to start from
 	FreezeFeatures bool   // train only the classifier
@@ -169,6 +175,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Translate < -1 {
 		return c, fmt.Errorf("-translate %d: want pixels >= 0, or -1 for none", c.Translate)
+	}
+	if c.MinorityRepeat < 0 {
+		return c, fmt.Errorf("-minority-repeat %d: want a count >= 1, or 0 for the imbalance plan's", c.MinorityRepeat)
 	}
 	if c.HeadDropout < 0 || c.HeadDropout >= 1 || math.IsNaN(c.HeadDropout) {
 		return c, fmt.Errorf("-head-dropout %v: want a probability in [0, 1)", c.HeadDropout)

@@ -120,6 +120,17 @@ func (r *run) setup() error {
 		return err
 	}
 	r.plan = data.PlanImbalance(td.counts)
+	switch {
+	case r.k != 2:
+	case cfg.MinorityRepeat > 0:
+		r.plan = r.plan.WithRepeat(cfg.MinorityRepeat)
+		if n, total := td.counts[r.plan.Minority], td.counts[0]+td.counts[1]; cfg.MinorityRepeat*n > total {
+			return fmt.Errorf("-minority-repeat %d: %d repeats of the %d %q images do not fit in an epoch of %d",
+				cfg.MinorityRepeat, cfg.MinorityRepeat, n, td.classes[r.plan.Minority], total)
+		}
+	case cfg.PosWeight > 0:
+		r.plan = r.plan.WithRepeat(1) // an explicit weight is the whole remedy
+	}
 	if cfg.PosWeight > 0 && r.k == 2 {
 		r.plan.PosWeight = cfg.PosWeight
 	}
@@ -253,7 +264,9 @@ func (r *run) newLoaders() error {
 	case "undersample":
 		sampler = data.Undersampler(labels, r.k, 1, r.cfg.Seed)
 	default:
-		if r.cfg.BatchOrder == "stratified" {
+		if rs, ok := r.repeatSampler(labels); ok {
+			sampler = rs
+		} else if r.cfg.BatchOrder == "stratified" {
 			sampler = data.StratifiedSampler{Labels: labels, Seed: r.cfg.Seed}
 		}
 	}
@@ -280,13 +293,28 @@ func (r *run) newLoaders() error {
 	return err
 }
 
+// repeatSampler returns the sampler that repeats a binary task's minority
+// images (the plan's Repeat) under the weighted loss, whose pos_weight
+// counts on it, and false when there is nothing to repeat.
+func (r *run) repeatSampler(labels []int) (data.RepeatSampler, bool) {
+	if r.k != 2 || r.strategy != "weights" || r.plan.Repeat <= 1 {
+		return data.RepeatSampler{}, false
+	}
+	return data.RepeatSampler{Labels: labels, Class: r.plan.Minority, Repeat: r.plan.Repeat,
+		Random: r.cfg.BatchOrder != "stratified", Seed: r.cfg.Seed}, true
+}
+
 // describe prints what the trainer is about to do.
 func (r *run) describe(head string) {
 	p := r.plan
 	m := r.model
 	r.log.say("data: %d training images, %d validation; classes %v; counts %v (ratio %.1f:1)",
 		r.td.train.Len(), r.td.val.Len(), r.td.classes, r.td.counts, p.Ratio)
-	r.log.say("imbalance: %s -> strategy %q (%s)", r.cfg.Imbalance, r.strategy, r.loss.desc)
+	repeat := ""
+	if _, ok := r.repeatSampler(nil); ok {
+		repeat = fmt.Sprintf("; each %q image %d times per epoch", r.td.classes[p.Minority], p.Repeat)
+	}
+	r.log.say("imbalance: %s -> strategy %q (%s%s)", r.cfg.Imbalance, r.strategy, r.loss.desc, repeat)
 	if r.cfg.Imbalance == "auto" {
 		r.log.say("  rule: %s", p.Reason)
 	}
@@ -432,6 +460,9 @@ func (r *run) runCachedEpoch(ctx context.Context, epoch int) (int, error) {
 	order := data.RandomSampler{N: r.cache.Len(), Seed: r.cfg.Seed}.Epoch(nil, epoch)
 	if r.strategy == "oversample" {
 		order = data.BalancedSampler(r.cache.Labels, r.k, r.cfg.Seed).Epoch(nil, epoch)
+	}
+	if rs, ok := r.repeatSampler(r.cache.Labels); ok {
+		order = rs.Epoch(nil, epoch)
 	}
 	batch := min(r.cfg.Batch, len(order))
 	nb := len(order) / batch

@@ -25,7 +25,8 @@ func TestDefault(t *testing.T) {
 	}
 	plan := data.PlanImbalance(data.ClassCounts(s.Train))
 	require.Equal(t, data.StrategyWeights, plan.Strategy)
-	require.InDelta(t, data.EffectiveNumber(6000)/data.EffectiveNumber(60), plan.PosWeight, 1e-9)
+	require.Equal(t, 8, plan.Repeat, "the 60 positives raised to 8% of an epoch")
+	require.InDelta(t, data.EffectiveNumber(6000)/data.EffectiveNumber(60)/8, plan.PosWeight, 1e-9)
 }
 
 // TestMatchesDebian checks the embedded images against the full set, when
