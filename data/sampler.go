@@ -67,17 +67,23 @@ type StratifiedSampler struct {
 func (s StratifiedSampler) Len() int { return len(s.Labels) }
 
 func (s StratifiedSampler) Epoch(dst []int, epoch int) []int {
-	var by [][]int
-	for i, y := range s.Labels {
+	return spreadClasses(epochRNG(s.Seed, epoch), byClass("StratifiedSampler", s.Labels, 0), -1, dst)
+}
+
+// byClass returns the indices of each class in labels, in order, with at
+// least n lists; it panics, naming sampler, on a negative label.
+func byClass(sampler string, labels []int, n int) [][]int {
+	by := make([][]int, n)
+	for i, y := range labels {
 		if y < 0 {
-			panic(fmt.Sprintf("data: StratifiedSampler: label %d of index %d", y, i))
+			panic(fmt.Sprintf("data: %s: label %d of index %d", sampler, y, i))
 		}
 		for len(by) <= y {
 			by = append(by, nil)
 		}
 		by[y] = append(by[y], i)
 	}
-	return spreadClasses(epochRNG(s.Seed, epoch), by, -1, dst)
+	return by
 }
 
 // spreadClasses shuffles each class's list of indices in by, except class

@@ -30,19 +30,13 @@ type RepeatSampler struct {
 // Len returns len(Labels): repeating the minority does not lengthen an epoch.
 func (s RepeatSampler) Len() int { return len(s.Labels) }
 
-// Epoch appends the epoch's indices to dst. It panics on a negative label,
-// Repeat < 1, or repeats that would not fit in the epoch.
+// Epoch appends the epoch's indices to dst. It panics on a negative label
+// or Class, Repeat < 1, or repeats that would not fit in the epoch.
 func (s RepeatSampler) Epoch(dst []int, epoch int) []int {
-	var by [][]int
-	for i, y := range s.Labels {
-		if y < 0 {
-			panic(fmt.Sprintf("data: RepeatSampler: label %d of index %d", y, i))
-		}
-		for len(by) <= max(y, s.Class) {
-			by = append(by, nil)
-		}
-		by[y] = append(by[y], i)
+	if s.Class < 0 {
+		panic(fmt.Sprintf("data: RepeatSampler: class %d", s.Class))
 	}
+	by := byClass("RepeatSampler", s.Labels, s.Class+1)
 	n := len(by[s.Class])
 	if s.Repeat < 1 || s.Repeat*n > len(s.Labels) {
 		panic(fmt.Sprintf("data: RepeatSampler: %d repeats of %d samples of class %d in an epoch of %d", s.Repeat, n, s.Class, len(s.Labels)))

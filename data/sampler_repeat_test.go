@@ -97,6 +97,7 @@ func TestRepeatSamplerRejectsBadRepeats(t *testing.T) {
 	assert.PanicsWithValue(t, "data: RepeatSampler: 4 repeats of 5 samples of class 1 in an epoch of 15",
 		func() { RepeatSampler{Labels: labels, Class: 1, Repeat: 4}.Epoch(nil, 0) })
 	assert.Panics(t, func() { RepeatSampler{Labels: labels, Class: 1, Repeat: 0}.Epoch(nil, 0) })
+	assert.PanicsWithValue(t, "data: RepeatSampler: class -1", func() { RepeatSampler{Labels: labels, Class: -1, Repeat: 1}.Epoch(nil, 0) })
 	assert.Panics(t, func() { RepeatSampler{Labels: []int{0, -1}, Class: 1, Repeat: 1}.Epoch(nil, 0) })
 	// Three repeats of five fill the epoch: no majority left.
 	e := RepeatSampler{Labels: labels, Class: 1, Repeat: 3}.Epoch(nil, 0)
