@@ -16,6 +16,15 @@ func TestWinoGatherScatter8(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	const n, w, cs = 3, 41, 41*9 + 5
 	const ob = 4*w + 9 // where the second run starts (the runs do not overlap)
+	// at is the offset in the image of channel c's row r, column e of lane
+	// l's tile: lanes 0-3 are the first run's tiles, 4-7 the second's.
+	at := func(c, r, e, l int) int {
+		i := c*cs + r*w + 4*l + e
+		if l >= 4 {
+			i += ob - 16
+		}
+		return i
+	}
 	x := convRand(rng, ob+(n-1)*cs+5*w+20, 1)
 	d := make([]float32, n*288+8)
 	winoGather8AVX2(&x[0], &x[ob], w, cs, n, &d[0])
@@ -23,11 +32,7 @@ func TestWinoGatherScatter8(t *testing.T) {
 		for r := range 6 {
 			for e := range 6 {
 				for l := range 8 {
-					at := c*cs + r*w + 4*l + e
-					if l >= 4 {
-						at += ob - 16
-					}
-					got, want := d[c*288+(r*6+e)*8+l], x[at]
+					got, want := d[c*288+(r*6+e)*8+l], x[at(c, r, e, l)]
 					if got != want {
 						t.Fatalf("gather: c %d r %d e %d lane %d = %g, want %g", c, r, e, l, got, want)
 					}
@@ -52,11 +57,7 @@ func TestWinoGatherScatter8(t *testing.T) {
 		for r := range 4 {
 			for cc := range 4 {
 				for l := range 8 {
-					at := k*cs + r*w + 4*l + cc
-					if l >= 4 {
-						at += ob - 16
-					}
-					want[at] = o[k*128+(r*4+cc)*8+l]
+					want[at(k, r, cc, l)] = o[k*128+(r*4+cc)*8+l]
 				}
 			}
 		}
