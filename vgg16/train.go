@@ -330,8 +330,12 @@ func (r *run) describe(head string) {
 	}
 	r.log.say("training: %s batch order; augmentation: shift up to %d px%s%s; %s learning rate",
 		r.cfg.BatchOrder, translatePixels(r.cfg, r.td.pre.Size), map[bool]string{true: ", horizontal flips", false: ""}[r.cfg.Augment], erase, r.cfg.Schedule)
+	reps := 1
+	if rs, ok := r.repeatSampler(nil); ok {
+		reps = rs.Repeat
+	}
 	r.log.event("setup", map[string]any{"classes": r.td.classes, "counts": r.td.counts, "ratio": p.Ratio,
-		"strategy": r.strategy, "loss": r.loss.desc, "arch": m.Spec.Arch, "head": head, "size": m.Spec.Size,
+		"strategy": r.strategy, "loss": r.loss.desc, "minority_repeat": reps, "arch": m.Spec.Arch, "head": head, "size": m.Spec.Size,
 		"batch": r.cfg.Batch, "epochs": r.cfg.Epochs, "lr": r.cfg.LR})
 }
 

@@ -14,7 +14,7 @@ func setupRun(t *testing.T, cfg Config) (*run, error) {
 	t.Helper()
 	cfg, err := cfg.withDefaults()
 	require.NoError(t, err)
-	r := &run{cfg: cfg, log: &logger{w: cfg.Log}, best: -1, thr: 0.5, lrScale: 1}
+	r := &run{cfg: cfg, log: &logger{w: cfg.Log, json: cfg.JSON}, best: -1, thr: 0.5, lrScale: 1}
 	err = r.setup()
 	if err == nil {
 		t.Cleanup(func() { r.loader.Close(); r.val.Close() })
@@ -43,9 +43,11 @@ func TestTrainRepeatsTheMinority(t *testing.T) {
 	assert.Contains(t, r.cfg.Log.(*bytes.Buffer).String(), `each "square" image 4 times per epoch`)
 
 	cfg := quiet(t, base)
-	cfg.MinorityRepeat = 2
+	cfg.MinorityRepeat, cfg.JSON = 2, true
 	r, err = setupRun(t, cfg)
 	require.NoError(t, err)
+	r.describe(HeadCompact)
+	assert.Contains(t, r.cfg.Log.(*bytes.Buffer).String(), `"minority_repeat":2`, "-json scripts see the repeat")
 	assert.Equal(t, 2, r.loader.Sampler().(data.RepeatSampler).Repeat)
 	assert.InDelta(t, full/2, posWeight(r), 1e-5)
 
