@@ -51,13 +51,15 @@ type GemmResult struct {
 	Runs        int     `json:"runs"`
 	MedianMS    float64 `json:"median_ms"`
 	// ReadGBs, MemCeilingGFLOPS and MemPercent are set for a shape whose
-	// operands do not fit in the last-level cache: the streaming-read rate
-	// that kernels.ReadBandwidth measured just after the timed runs (Threads
-	// goroutines, a buffer as large as the operands), the GFLOP/s the shape
-	// would reach if it cost nothing but moving its operands once at that
-	// rate (A and B read, C written), and the median run's share of it.
-	// Small-batch FC layers live here: fc6 at batch 8 reads 411 MB of weights
-	// for 1.6 GFLOP.
+	// operands do not fit in the last-level cache. Each timed run is paired
+	// with a pass of a streaming-read probe just before it
+	// (kernels.ReadProbe: Threads goroutines, a buffer as large as the
+	// operands), so that both see the same load from other processes:
+	// ReadGBs is the median pass, MemCeilingGFLOPS the GFLOP/s the shape
+	// would reach at that rate if it cost nothing but moving its operands
+	// once (A and B read, C written), and MemPercent the median over the
+	// pairs of the run's share of its own pass's ceiling. Small-batch FC
+	// layers live here: fc6 at batch 8 reads 411 MB of weights for 1.6 GFLOP.
 	ReadGBs          float64 `json:"read_gbs,omitempty"`
 	MemCeilingGFLOPS float64 `json:"mem_ceiling_gflops,omitempty"`
 	MemPercent       float64 `json:"mem_percent,omitempty"`
@@ -119,12 +121,26 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 		kernels.Sgemm(cfg.TransA, cfg.TransB, m, n, k, 1, a, lda, b, ldb, 0, c, n)
 	}
 	call() // warm-up: packing buffers, page faults, helper goroutines
-	var times []float64
+	bytes := 4 * (m*k + k*n + m*n)
+	var probe *kernels.ReadProbe
+	if l3 := kernels.Info().L3; !cfg.NoPeak && bytes > max(l3, 8<<20) {
+		probe = kernels.NewReadProbe(bytes, kernels.Threads())
+	}
+	var times, reads, shares []float64
 	start := time.Now()
 	for len(times) < 1000 && (len(times) < cfg.Reps || time.Since(start) < cfg.MinTime) {
+		gbs := 0.0
+		if probe != nil {
+			gbs = probe.Pass()
+		}
 		t0 := time.Now()
 		call()
-		times = append(times, time.Since(t0).Seconds())
+		t := time.Since(t0).Seconds()
+		times = append(times, t)
+		if probe != nil {
+			reads = append(reads, gbs)
+			shares = append(shares, float64(bytes)/(gbs*1e9)/t)
+		}
 	}
 	slices.Sort(times)
 	flops := 2 * float64(m) * float64(n) * float64(k)
@@ -139,14 +155,20 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 	if !cfg.NoPeak {
 		r.PeakGFLOPS = kernels.FMAPeak(r.Threads, 10)
 		r.PeakPercent = 100 * r.GFLOPS / r.PeakGFLOPS
-		bytes := 4 * (m*k + k*n + m*n)
-		if l3 := kernels.Info().L3; bytes > max(l3, 8<<20) {
-			r.ReadGBs = kernels.ReadBandwidth(bytes, r.Threads, 5)
-			r.MemCeilingGFLOPS = flops / (float64(bytes) / (r.ReadGBs * 1e9)) / 1e9
-			r.MemPercent = 100 * r.GFLOPS / r.MemCeilingGFLOPS
-		}
+	}
+	if probe != nil {
+		r.ReadGBs = median(reads)
+		r.MemCeilingGFLOPS = flops / (float64(bytes) / (r.ReadGBs * 1e9)) / 1e9
+		r.MemPercent = 100 * median(shares)
 	}
 	return r, nil
+}
+
+// median returns the middle of v (the upper one of the two for an even
+// length); v is sorted in place.
+func median(v []float64) float64 {
+	slices.Sort(v)
+	return v[len(v)/2]
 }
 
 func randSlice(rng *rand.Rand, n int) []float32 {

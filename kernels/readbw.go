@@ -17,27 +17,48 @@ import "runtime"
 // cache it fits in. With the assembly compiled out it measures the pure-Go
 // loop, which may be slower than memory.
 func ReadBandwidth(bytes, threads, reps int) float64 {
-	threads, reps = max(threads, 1), max(reps, 1)
-	n := max(bytes, 1<<20) / 4 / (readChunk * threads) * (readChunk * threads)
-	x := alignedFloats(n)
-	for i := range x {
-		x[i] = float32(i & 7)
-	}
-	per := n / threads
+	p := NewReadProbe(bytes, threads)
 	best := 0.0
-	var sink float32
-	for r := 0; r <= reps; r++ {
-		sums := make([]float32, threads)
-		_, el := onLockedThreads(threads, func(t int) { sums[t] = readSum(x[t*per : (t+1)*per]) })
-		for _, s := range sums {
-			sink += s
-		}
-		if r > 0 { // the first pass faults the pages in
-			best = max(best, float64(n)*4/el.Seconds()/1e9)
-		}
+	for r := 0; r < max(reps, 1); r++ {
+		best = max(best, p.Pass())
 	}
-	runtime.KeepAlive(sink)
 	return best
+}
+
+// ReadProbe is ReadBandwidth's buffer and threads, kept so that single
+// passes can be timed between other work: a benchmark of a memory-bound
+// kernel pairs each of its runs with a pass, so that both see the same
+// load from other processes.
+type ReadProbe struct {
+	x       []float32
+	threads int
+	sink    float32
+}
+
+// NewReadProbe allocates the buffer of about bytes bytes (at least 1 MiB)
+// that threads goroutines will read, and reads it once, untimed, to fault
+// its pages in.
+func NewReadProbe(bytes, threads int) *ReadProbe {
+	threads = max(threads, 1)
+	n := max(bytes, 1<<20) / 4 / (readChunk * threads) * (readChunk * threads)
+	p := &ReadProbe{x: alignedFloats(n), threads: threads}
+	for i := range p.x {
+		p.x[i] = float32(i & 7)
+	}
+	p.Pass()
+	return p
+}
+
+// Pass reads the buffer once and returns the rate, in GB/s.
+func (p *ReadProbe) Pass() float64 {
+	per := len(p.x) / p.threads
+	sums := make([]float32, p.threads)
+	_, el := onLockedThreads(p.threads, func(t int) { sums[t] = readSum(p.x[t*per : (t+1)*per]) })
+	for _, s := range sums {
+		p.sink += s
+	}
+	runtime.KeepAlive(p.sink)
+	return float64(len(p.x)) * 4 / el.Seconds() / 1e9
 }
 
 // readChunk is the floats readSum's loops take per step: len(x) passed to

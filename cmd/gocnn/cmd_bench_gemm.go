@@ -39,8 +39,10 @@ median of several runs after a warm-up) and the percentage of this machine's
 FMA peak, measured by a built-in probe of independent FMA chains. A shape whose
 operands overflow the last-level cache (the FC layers at small batch) also
 gets its memory ceiling: the GFLOP/s it would reach if moving A, B and C once
-at the streaming-read rate a second probe measures right after it were the
-only cost (JSON: read_gbs, mem_ceiling_gflops, mem_percent). Without
+at the streaming-read rate of a second probe were the only cost. A probe pass
+runs just before each timed run, so that both see the same load from other
+processes; the percentage is the median over these pairs (JSON: read_gbs, the
+median pass; mem_ceiling_gflops; mem_percent). Without
 -m/-n/-k it runs the standard set: squares 256-2048, VGG16's convolutions as
 GEMM and its fully-connected layers at batch 8.
 
