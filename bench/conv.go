@@ -56,6 +56,12 @@ type ConvConfig struct {
 	// only with CPU-time figures (and, above one thread, note that idle
 	// workers cost nothing here).
 	CPUTime bool
+	// Packed runs the forward pass on weights packed once before the timed
+	// runs (kernels.Conv.PackWeights): what inference with fixed weights
+	// costs, and what oneDNN's benchmark harness times (its primitive's
+	// weights are reordered once). Without it every forward call transforms
+	// the weights, as a training step must.
+	Packed bool
 }
 
 // ConvResult is one row: a layer and pass, or the "total" row of a pass.
@@ -71,6 +77,7 @@ type ConvResult struct {
 	GFLOPS  float64 `json:"gflops"`
 	PctPeak float64 `json:"pct_peak,omitempty"`
 	ISA     string  `json:"isa"`
+	Packed  bool    `json:"packed,omitempty"` // forward on weights packed once (ConvConfig.Packed)
 }
 
 // String formats r for a terminal.
@@ -79,7 +86,11 @@ func (r ConvResult) String() string {
 	if r.Clock == "cpu" {
 		unit = "GFLOP/cpu-s"
 	}
-	s := fmt.Sprintf("%-22s %-3s %-8s batch=%d threads=%d %9.2f ms %7.1f %s", r.Layer, r.Pass, r.Algo, r.Batch, r.Threads, r.MS, r.GFLOPS, unit)
+	algo := r.Algo
+	if r.Packed {
+		algo += "+packed"
+	}
+	s := fmt.Sprintf("%-22s %-3s %-8s batch=%d threads=%d %9.2f ms %7.1f %s", r.Layer, r.Pass, algo, r.Batch, r.Threads, r.MS, r.GFLOPS, unit)
 	if r.PctPeak > 0 {
 		s += fmt.Sprintf(" %5.1f%% of peak", r.PctPeak)
 	}
@@ -148,6 +159,10 @@ func RunConv(cfg ConvConfig, emit func(ConvResult)) ([]ConvResult, error) {
 			switch pass {
 			case "fwd":
 				run = func() { c.Forward(x, w, b, y, false) }
+				if cfg.Packed {
+					pw := c.PackWeights(w, nil)
+					run = func() { c.ForwardPacked(x, pw, b, y, false) }
+				}
 			case "bwd":
 				dx := make([]float32, len(x))
 				dw := make([]float32, len(w))
@@ -173,7 +188,8 @@ func RunConv(cfg ConvConfig, emit func(ConvResult)) ([]ConvResult, error) {
 			slices.Sort(ts)
 			med := ts[len(ts)/2]
 			r := ConvResult{Layer: l.Name, Shape: p.String(), Pass: pass, Algo: c.Algo().String(), Batch: p.N,
-				Threads: threads, Clock: clock, MS: med * 1e3, GFLOPS: flops / med / 1e9, ISA: kernels.Active().String()}
+				Threads: threads, Clock: clock, MS: med * 1e3, GFLOPS: flops / med / 1e9, ISA: kernels.Active().String(),
+				Packed: cfg.Packed && pass == "fwd"}
 			if peak > 0 {
 				r.PctPeak = 100 * r.GFLOPS / peak
 			}
@@ -192,7 +208,8 @@ func RunConv(cfg ConvConfig, emit func(ConvResult)) ([]ConvResult, error) {
 		for _, pass := range passes {
 			t := totals[pass]
 			r := ConvResult{Layer: "total", Pass: pass, Algo: cfg.Algo.String(), Batch: batch, Threads: threads,
-				Clock: clock, MS: t.sec * 1e3, GFLOPS: t.flops / t.sec / 1e9, ISA: kernels.Active().String()}
+				Clock: clock, MS: t.sec * 1e3, GFLOPS: t.flops / t.sec / 1e9, ISA: kernels.Active().String(),
+				Packed: cfg.Packed && pass == "fwd"}
 			if peak > 0 {
 				r.PctPeak = 100 * r.GFLOPS / peak
 			}

@@ -54,6 +54,7 @@ type winogradPlan struct {
 	dyIn, dwOut   []float32    // backward weights: the call's dy and dw
 
 	x, w, bias, y       []float32
+	up                  []float32 // the call's U: s.up, or packed weights (nil when fused)
 	relu                bool
 	nw, blocks, kparts  int
 	curTB               int
@@ -83,6 +84,12 @@ func newWinogradPlan(p ConvParams) *winogradPlan {
 }
 
 func (q *winogradPlan) forward(x, w, bias, y []float32, relu bool) {
+	q.forwardU(x, w, nil, bias, y, relu)
+}
+
+// forwardU is forward with the weight transform u when it is not nil
+// (PackWeights made it from w earlier): then no worker transforms weights.
+func (q *winogradPlan) forwardU(x, w, u, bias, y []float32, relu bool) {
 	p := q.p
 	nw := Threads()
 	tb := q.tb
@@ -104,10 +111,11 @@ func (q *winogradPlan) forward(x, w, bias, y []float32, relu bool) {
 	// With one tile block per worker or fewer, U is used once: each worker
 	// transforms its own rows of it in L2-sized chunks right before use
 	// (fused), instead of a K×C×36 round trip through memory.
-	q.fused = q.blocks <= nw
-	q.w = w
-	if !q.fused {
+	q.fused = q.blocks <= nw && u == nil
+	q.w, q.up = w, u
+	if !q.fused && u == nil {
 		q.s.up = growFloats(q.s.up, 36*q.uStride())
+		q.up = q.s.up
 		ParallelFor(q.kpanels, 1+64/p.C, q.wtFn)
 	}
 	items := q.blocks * q.kparts
@@ -116,7 +124,14 @@ func (q *winogradPlan) forward(x, w, bias, y []float32, relu bool) {
 	q.x, q.bias, q.y, q.relu, q.nw = x, bias, y, relu, nw
 	q.curTB = tb
 	ParallelFor(nw, 1, q.fwdFn)
-	q.x, q.w, q.bias, q.y = nil, nil, nil, nil
+	q.x, q.w, q.up, q.bias, q.y = nil, nil, nil, nil, nil
+}
+
+// packWeights writes U for w into u (36*uStride floats), in parallel.
+func (q *winogradPlan) packWeights(w, u []float32) {
+	q.w = w
+	ParallelFor(q.kpanels, 1+64/q.p.C, func(lo, hi int) { q.transformWeightsTo(u, q.uStride(), lo, hi, 0) })
+	q.w = nil
 }
 
 // transformWeights writes U[ξ][k][c] = (G g Gᵀ)[ξ] for the 6-row panels of
@@ -220,7 +235,7 @@ func (q *winogradPlan) forwardWorker(lo, hi int) {
 			ws.m = growFloats(ws.m, 36*xsM)
 			if !q.fused {
 				for xi := 0; xi < 36; xi++ {
-					convGemm(mk, nt, p.C, q.s.up[xi*q.uStride()+kp0*p.C*convMR:], p.C*convMR,
+					convGemm(mk, nt, p.C, q.up[xi*q.uStride()+kp0*p.C*convMR:], p.C*convMR,
 						ws.v[xi*xsV:], p.C*convNR, ws.m[xi*xsM:], tb, false, nil, false)
 				}
 			} else {

@@ -37,6 +37,8 @@ type Conv2d struct {
 	x        *tensor.Tensor
 	y        *tensor.Tensor
 	noInGrad bool
+	cache    bool                   // CacheWeights
+	packed   *kernels.PackedWeights // the weights packed for the plans (nil: pack at the next Forward)
 	linkage
 }
 
@@ -115,8 +117,26 @@ func (c *Conv2d) forward(x *tensor.Tensor, relu bool) *tensor.Tensor {
 	if c.Bias != nil {
 		b = c.Bias.Value.Data()
 	}
-	plan.Forward(x.Data(), c.Weight.Value.Data(), b, c.y.Data(), relu)
+	if !c.cache {
+		plan.Forward(x.Data(), c.Weight.Value.Data(), b, c.y.Data(), relu)
+		return c.y
+	}
+	// A plan with a transform to pack (Winograd) may follow one without.
+	if c.packed == nil || plan.Algo() == kernels.AlgoWinograd && c.packed.Bytes() == 0 {
+		c.packed = plan.PackWeights(c.Weight.Value.Data(), c.packed)
+	}
+	plan.ForwardPacked(x.Data(), c.packed, b, c.y.Data(), relu)
 	return c.y
+}
+
+// CacheWeights sets whether Forward keeps the weights in the form its
+// convolution plan reads (kernels.Conv.PackWeights: for Winograd the weight
+// transform, four times the weights' memory) and reuses it on later calls
+// instead of transforming them every time: for inference, where the weights
+// do not change. While it is set the layer assumes they do not: set it again
+// after changing them (each call drops what was packed). Off by default.
+func (c *Conv2d) CacheWeights(on bool) {
+	c.cache, c.packed = on, nil
 }
 
 // Backward accumulates dw (and db) for parameters with RequiresGrad and

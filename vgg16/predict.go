@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/gocnn/gocnn/data"
+	"github.com/gocnn/gocnn/nn"
 	"github.com/gocnn/gocnn/tensor"
 	"github.com/gocnn/gocnn/weights"
 )
@@ -44,6 +45,13 @@ type OpenOptions struct {
 	Algo string
 	// Batch is the forward batch size of PredictFiles; 0: 8.
 	Batch int
+	// CacheWeights keeps each convolution's weights in the form its kernel
+	// reads (nn.CacheWeights): the Winograd weight transform is made once
+	// instead of on every forward pass, which saves a sixth to a third of
+	// the deep layers' time at small batches, for four times the
+	// convolution weights' memory (VGG16: about 235 MB). The Predictor's
+	// Model must then not have its weights changed.
+	CacheWeights bool
 }
 
 // DefaultOpenOptions returns options that take everything from the file.
@@ -184,6 +192,9 @@ func Open(path string, opt OpenOptions) (*Predictor, error) {
 		p.Report = rep
 	}
 	m.SetTrain(false)
+	if opt.CacheWeights {
+		nn.CacheWeights(m.Net, true)
+	}
 	p.Model = m
 	return p, nil
 }

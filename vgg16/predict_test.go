@@ -2,6 +2,7 @@ package vgg16
 
 import (
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -178,4 +179,33 @@ func TestDecide(t *testing.T) {
 	assert.InDelta(t, math.Exp(1)/(math.Exp(1)+math.Exp(3)+math.Exp(2)), probs[0], 1e-12)
 	_, c = p.Decide([]float32{-1000, 1000})
 	assert.Equal(t, 1, c)
+}
+
+// TestOpenCacheWeights checks that a Predictor with its convolution weights
+// cached gives the same logits as one without, twice in a row (the second
+// pass reuses the cache).
+func TestOpenCacheWeights(t *testing.T) {
+	dir := t.TempDir()
+	path, _ := smallCheckpoint(t, dir, 1, []string{"no", "yes"})
+	var files []string
+	for i := range 3 {
+		f := filepath.Join(dir, fmt.Sprintf("img%d.png", i))
+		writePNG(t, f, 28, 28, i+2, true)
+		files = append(files, f)
+	}
+	o := DefaultOpenOptions()
+	o.Algo = "winograd"
+	plain, err := Open(path, o)
+	require.NoError(t, err)
+	o.CacheWeights = true
+	cached, err := Open(path, o)
+	require.NoError(t, err)
+	want := plain.PredictFiles(files)
+	for round := range 2 {
+		got := cached.PredictFiles(files)
+		for i := range files {
+			require.NoError(t, got[i].Err)
+			assert.Equal(t, want[i].Logits, got[i].Logits, "round %d, image %d", round, i)
+		}
+	}
 }

@@ -56,14 +56,18 @@ func runBenchConv(args []string) int {
 	peak := fs.Float64("peak", 0, "FMA peak in GFLOP/s for the percent column (0: measure it now; -1: leave the column out)")
 	asJSON := fs.Bool("json", false, "print one JSON object per line")
 	cpuClock := fs.Bool("cpu", false, "time in process CPU seconds (GFLOP per CPU-second; steadier on a shared machine)")
+	packed := fs.Bool("packed", false, "forward on weights packed once before timing (inference; no per-call Winograd weight transform)")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: gocnn bench conv [-net vgg16] [-batch N] [-threads T] [-algo A] [-pass fwd|bwd|all] [-shape N,C,H,W,K,R,S,stride,pad] [-json]
+		fmt.Fprint(fs.Output(), `usage: gocnn bench conv [-net vgg16] [-batch N] [-threads T] [-algo A] [-pass fwd|bwd|all] [-packed] [-shape N,C,H,W,K,R,S,stride,pad] [-json]
 
 Bench conv times each convolution layer (median of -reps runs after a warm-up)
 and prints milliseconds and effective GFLOP/s, 2*N*C*K*R*S*OH*OW / time
 whatever the algorithm (the backward pass counts twice that), then a total
 row per pass. -algo auto times the candidates once per shape and reports the
-one it chose.
+one it chose. By default each forward call transforms the weights, as a
+training step must; -packed packs them once before the timed runs
+(kernels.Conv.PackWeights), as inference with fixed weights can and as
+oneDNN's benchmark harness times its primitives (weights reordered once).
 
 `)
 		fs.PrintDefaults()
@@ -106,7 +110,7 @@ one it chose.
 		fmt.Println(r)
 	}
 	if _, err := bench.RunConv(bench.ConvConfig{Layers: layers, Algo: algo, Pass: *pass, Threads: *threads,
-		Reps: *reps, PeakGFLOPS: *peak, CPUTime: *cpuClock}, emit); err != nil {
+		Reps: *reps, PeakGFLOPS: *peak, CPUTime: *cpuClock, Packed: *packed}, emit); err != nil {
 		return fail("bench conv", err, "")
 	}
 	return 0

@@ -22,7 +22,7 @@ func init() {
 type modelFlags struct {
 	weights, arch, labels, mean, std, algo string
 	classes, size, resize, pad, batch      int
-	noResize                               bool
+	noResize, cacheWeights                 bool
 	threshold                              float64
 }
 
@@ -41,6 +41,7 @@ func addModelFlags(fs *flag.FlagSet) *modelFlags {
 	fs.Float64Var(&f.threshold, "threshold", -1, "probability of class 1 above which a single-logit model says 1 (-1: the checkpoint's, or 0.5)")
 	fs.StringVar(&f.algo, "algo", "", "convolution algorithm: auto, direct, im2col or winograd")
 	fs.IntVar(&f.batch, "batch", 8, "images per forward pass")
+	fs.BoolVar(&f.cacheWeights, "cache-weights", false, "transform the convolution weights once, not on every forward pass (faster; 4x the conv weights' memory)")
 	return f
 }
 
@@ -51,6 +52,7 @@ func (f *modelFlags) options() (vgg16.OpenOptions, error) {
 		return o, errors.New("no -weights FILE given")
 	}
 	o.Arch, o.Classes, o.Size, o.Threshold, o.Algo, o.Batch = f.arch, f.classes, f.size, f.threshold, f.algo, f.batch
+	o.CacheWeights = f.cacheWeights
 	if f.batch < 1 {
 		return o, fmt.Errorf("-batch %d: must be >= 1", f.batch)
 	}
