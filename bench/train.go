@@ -34,11 +34,14 @@ type TrainConfig struct {
 	Outputs int
 	Head    string // torchvision or compact; default compact below 64 px
 	Pass    string // "train" (default) or "fwd" (inference, eval mode)
-	Algo    string // convolution algorithm; default auto
-	Threads int    // kernel workers; 0: GOMAXPROCS
-	Warmup  int    // untimed steps; default 2
-	Reps    int    // timed steps; default 5
-	Seed    uint64
+	// CacheWeights keeps the convolution weights packed across inference
+	// steps (nn.CacheWeights; Pass "fwd" only).
+	CacheWeights bool
+	Algo         string // convolution algorithm; default auto
+	Threads      int    // kernel workers; 0: GOMAXPROCS
+	Warmup       int    // untimed steps; default 2
+	Reps         int    // timed steps; default 5
+	Seed         uint64
 }
 
 // TrainResult is one RunTrain measurement.
@@ -52,6 +55,8 @@ type TrainResult struct {
 	Outputs  int    `json:"outputs"`
 	Threads  int    `json:"threads"`
 	Params   int    `json:"params"`
+	// CacheWeights reports TrainConfig.CacheWeights.
+	CacheWeights bool `json:"cache_weights,omitempty"`
 	// Step times in seconds over the timed steps.
 	MedianS float64 `json:"median_s"`
 	MinS    float64 `json:"min_s"`
@@ -78,8 +83,12 @@ type TrainResult struct {
 }
 
 func (r TrainResult) String() string {
+	pass := r.Pass
+	if r.CacheWeights {
+		pass += " (weights cached)"
+	}
 	return fmt.Sprintf("%s %s %dx%dx%d batch %d %s: %.3f s/step (min %.3f, max %.3f), %.2f img/s, %.1f GFLOP/s (%.1f GFLOP/step), max RSS %.0f MiB (%.0f after build), %.0f allocs/step (%.1f MiB), others' CPU up to %.2f",
-		r.Arch, r.Head, r.Channels, r.Size, r.Size, r.Batch, r.Pass, r.MedianS, r.MinS, r.MaxS, r.ImagesPerSec,
+		r.Arch, r.Head, r.Channels, r.Size, r.Size, r.Batch, pass, r.MedianS, r.MinS, r.MaxS, r.ImagesPerSec,
 		r.GFLOPS, r.GFLOP, r.MaxRSSMiB, r.RSSAfterBuildMiB, r.AllocsPerStep, r.BytesPerStep/(1<<20), r.OthersCPU)
 }
 
@@ -155,6 +164,7 @@ func RunTrain(cfg TrainConfig) (TrainResult, error) {
 	var step func()
 	if cfg.Pass == "fwd" {
 		m.SetTrain(false)
+		nn.CacheWeights(m.Net, cfg.CacheWeights)
 		step = func() { m.Forward(x) }
 	} else {
 		m.SetTrain(true)
@@ -186,7 +196,8 @@ func RunTrain(cfg TrainConfig) (TrainResult, error) {
 		}
 	}
 	res := TrainResult{Arch: cfg.Arch, Head: cfg.Head, Pass: cfg.Pass, Size: cfg.Size, Batch: cfg.Batch,
-		Channels: cfg.Channels, Outputs: cfg.Outputs, Threads: kernels.Threads(), Params: m.NumParams(),
+		CacheWeights: cfg.CacheWeights && cfg.Pass == "fwd",
+		Channels:     cfg.Channels, Outputs: cfg.Outputs, Threads: kernels.Threads(), Params: m.NumParams(),
 		RSSAfterBuildMiB: MaxRSSMiB()}
 	res.GFLOP = StepFLOPs(m, cfg.Batch, cfg.Pass == "train") / 1e9
 	for range cfg.Warmup {

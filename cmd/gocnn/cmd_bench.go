@@ -150,6 +150,7 @@ func runBenchTrain(args []string) int {
 	fs.IntVar(&c.Outputs, "classes", 1, "logits: 1 trains with BCE, more with cross-entropy")
 	fs.StringVar(&c.Head, "head", "", "torchvision or compact (default: compact below 64 px)")
 	fs.StringVar(&c.Pass, "pass", "train", "train (forward, loss, backward, Adam) or fwd (inference)")
+	fs.BoolVar(&c.CacheWeights, "cache-weights", false, "with -pass fwd: transform the convolution weights once, not every step (as predict -cache-weights)")
 	fs.StringVar(&c.Algo, "algo", "auto", "convolution algorithm: auto, direct, im2col or winograd")
 	fs.IntVar(&c.Threads, "threads", 0, "worker goroutines (0: GOMAXPROCS)")
 	fs.IntVar(&c.Warmup, "warmup", 2, "untimed steps")
