@@ -13,6 +13,8 @@
 //	go run ./examples/fmnist-pairs -pos 5 -ratio 100           # Sandal vs rest, 100:1
 //	go run ./examples/fmnist-pairs -pos 6 -ratio 50 -arch vgg16
 //	go run ./examples/fmnist-pairs -pos 6 -eval runs/pairs/best.safetensors
+//	go run ./examples/fmnist-pairs -pos 6 -ratio 50 -dump-cut /tmp/shirt50.json
+//	python3 examples/fmnist-pairs/torch_pairs.py /tmp/shirt50.json   # PyTorch on the same images
 //
 // `make quality-pairs` runs the set the README reports. A run takes 6-7
 // minutes on 2 cores.
@@ -20,6 +22,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -39,23 +42,31 @@ func main() {
 	dir := flag.String("fmnist", fmnist.DebianDir, "folder of the Fashion-MNIST IDX files")
 	out := flag.String("out", "runs/pairs", "output folder of the training run")
 	eval := flag.String("eval", "", "evaluate this checkpoint on the task's test split instead of training")
+	dump := flag.String("dump-cut", "", "write the task's image indices as JSON to this file and stop (for torch_pairs.py)")
 	flag.Parse()
-	if err := run(*pos, *ratio, *seed, *arch, *dir, *out, *eval); err != nil {
+	if err := run(*pos, *ratio, *seed, *arch, *dir, *out, *eval, *dump); err != nil {
 		fmt.Fprintln(os.Stderr, "fmnist-pairs:", err)
 		os.Exit(1)
 	}
 }
 
-func run(pos, ratio int, seed uint64, arch, dir, out, eval string) error {
+func run(pos, ratio int, seed uint64, arch, dir, out, eval, dump string) error {
 	if pos < 0 || pos > 9 {
 		return fmt.Errorf("-pos %d: want a class 0-9", pos)
 	}
 	if ratio < 1 || ratio > 6000 {
 		return fmt.Errorf("-ratio %d: want 1..6000", ratio)
 	}
-	train, val, test, err := cut(dir, pos, ratio)
+	train, val, test, c, err := cut(dir, pos, ratio)
 	if err != nil {
 		return err
+	}
+	if dump != "" {
+		b, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dump, b, 0o644)
 	}
 	ckpt := eval
 	if ckpt == "" {
@@ -86,12 +97,20 @@ func run(pos, ratio int, seed uint64, arch, dir, out, eval string) error {
 	return nil
 }
 
-// cut returns the task's three splits from the full Fashion-MNIST in dir.
-func cut(dir string, pos, ratio int) (train, val, test data.Dataset, err error) {
-	tr, te, err := fmnist.Load(dir)
-	if err != nil {
-		return nil, nil, nil, err
-	}
+// Cut is a task's images, by index into the official train and test splits.
+type Cut struct {
+	Pos      int   `json:"pos"`
+	Ratio    int   `json:"ratio"`
+	TrainNeg []int `json:"train_neg"`
+	TrainPos []int `json:"train_pos"`
+	ValNeg   []int `json:"val_neg"`
+	ValPos   []int `json:"val_pos"`
+	TestNeg  []int `json:"test_neg"`
+	TestPos  []int `json:"test_pos"`
+}
+
+// cutIndices chooses the task's images: a fixed shuffle per class P.
+func cutIndices(tr, te data.Dataset, pos, ratio int) Cut {
 	rng := rand.New(rand.NewPCG(12345, uint64(pos)))
 	split := func(ds data.Dataset) (p, n []int) {
 		for i := 0; i < ds.Len(); i++ {
@@ -105,6 +124,21 @@ func cut(dir string, pos, ratio int) (train, val, test data.Dataset, err error) 
 		rng.Shuffle(len(n), func(i, j int) { n[i], n[j] = n[j], n[i] })
 		return p, n
 	}
+	tp, tn := split(tr)
+	np := 6000 / ratio
+	ep, en := split(te)
+	return Cut{Pos: pos, Ratio: ratio, TrainNeg: tn[:6000], TrainPos: tp[:np], ValNeg: tn[6000:7000],
+		ValPos: tp[np : np+100], TestNeg: en[:1000], TestPos: ep[:1000]}
+}
+
+// cut returns the task's three splits from the full Fashion-MNIST in dir,
+// and their indices.
+func cut(dir string, pos, ratio int) (train, val, test data.Dataset, c Cut, err error) {
+	tr, te, err := fmnist.Load(dir)
+	if err != nil {
+		return nil, nil, nil, c, err
+	}
+	c = cutIndices(tr, te, pos, ratio)
 	names := []string{"not " + fmnist.ClassNames[pos], fmnist.ClassNames[pos]}
 	binary := func(base data.Dataset, p, n []int) data.Dataset {
 		idx := append(append([]int{}, n...), p...)
@@ -114,10 +148,7 @@ func cut(dir string, pos, ratio int) (train, val, test data.Dataset, err error) 
 		}
 		return &data.Relabeled{Base: data.Subset(base, idx), Labels: labels, ClassNames: names}
 	}
-	tp, tn := split(tr)
-	np := 6000 / ratio
-	ep, en := split(te)
-	return binary(tr, tp[:np], tn[:6000]), binary(tr, tp[np:np+100], tn[6000:7000]), binary(te, ep[:1000], en[:1000]), nil
+	return binary(tr, c.TrainPos, c.TrainNeg), binary(tr, c.ValPos, c.ValNeg), binary(te, c.TestPos, c.TestNeg), c, nil
 }
 
 // score returns p(class 1) and the label of every image of ds, with the
