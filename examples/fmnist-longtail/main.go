@@ -1,6 +1,6 @@
 // Command fmnist-longtail checks gocnn's trainer defaults on a multi-class
 // long-tailed task: all ten Fashion-MNIST classes, class c (in label order)
-// keeping 6000·ratio^(-c/9) training images (6000 T-shirts down to 6000/ratio
+// keeping 5000·ratio^(-c/9) training images (5000 T-shirts down to 5000/ratio
 // ankle boots, the CIFAR-10-LT convention of Cao et al. 2019), a validation
 // set with the same skew at a sixth of the size (at least 10 per class), and
 // the official balanced test split (1000 per class), on which accuracy is
@@ -14,7 +14,7 @@
 //	go run ./examples/fmnist-longtail -ratio 100                  # the defaults
 //	go run ./examples/fmnist-longtail -ratio 100 -imbalance none  # plain training
 //
-// A run takes about 15 minutes on 2 cores (about 15,000 training images).
+// A run takes about 15 minutes on 2 cores (about 12,400 training images).
 package main
 
 import (
@@ -55,7 +55,10 @@ func run(ratio float64, imbalance string, seed uint64, arch string, epochs int, 
 	if err != nil {
 		return err
 	}
-	train, val, counts := cut(tr, ratio)
+	train, val, counts, err := cut(tr, ratio)
+	if err != nil {
+		return err
+	}
 	fmt.Printf("training images per class: %v\n", counts)
 	res, err := vgg16.Train(context.Background(), vgg16.Config{
 		TrainSet: train, ValSet: val, Arch: arch, Epochs: epochs, Batch: 64, LR: 1e-4,
@@ -84,8 +87,9 @@ func run(ratio float64, imbalance string, seed uint64, arch string, epochs int, 
 
 // cut returns the long-tailed training and validation sets (disjoint images
 // of the official train split, a fixed shuffle per class) and the training
-// counts.
-func cut(tr data.Dataset, ratio float64) (train, val data.Dataset, counts []int) {
+// counts; the largest class takes 5000 of its 6000 images, so that its
+// validation share fits beside them.
+func cut(tr data.Dataset, ratio float64) (train, val data.Dataset, counts []int, err error) {
 	byClass := make([][]int, len(fmnist.ClassNames))
 	for i := 0; i < tr.Len(); i++ {
 		byClass[tr.Label(i)] = append(byClass[tr.Label(i)], i)
@@ -94,13 +98,16 @@ func cut(tr data.Dataset, ratio float64) (train, val data.Dataset, counts []int)
 	var ti, vi []int
 	for c, idx := range byClass {
 		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
-		n := int(math.Round(6000 * math.Pow(ratio, -float64(c)/9)))
+		n := int(math.Round(5000 * math.Pow(ratio, -float64(c)/9)))
 		nv := max(10, n/6)
+		if n+nv > len(idx) {
+			return nil, nil, nil, fmt.Errorf("class %d has %d images, fewer than the %d + %d the cut takes", c, len(idx), n, nv)
+		}
 		ti = append(ti, idx[:n]...)
 		vi = append(vi, idx[n:n+nv]...)
 		counts = append(counts, n)
 	}
-	return data.Subset(tr, ti), data.Subset(tr, vi), counts
+	return data.Subset(tr, ti), data.Subset(tr, vi), counts, nil
 }
 
 // classify returns the predicted and true class of every image of ds, with
