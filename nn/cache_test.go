@@ -52,5 +52,12 @@ func TestConv2dCacheWeights(t *testing.T) {
 		check("new weights")
 		CacheWeights(mCached, false)
 		check("cache off")
+		CacheWeights(mCached, true)
+		mCached.SetTrain(true) // training mode drops the cache
+		mCached.SetTrain(false)
+		w = tensor.RandN(rng, 0.1, 10, 12, 3, 3)
+		copy(plain.Weight.Value.Data(), w.Data())
+		copy(cached.Weight.Value.Data(), w.Data())
+		check("after SetTrain(true)")
 	}
 }

@@ -134,7 +134,8 @@ func (c *Conv2d) forward(x *tensor.Tensor, relu bool) *tensor.Tensor {
 // transform, four times the weights' memory) and reuses it on later calls
 // instead of transforming them every time: for inference, where the weights
 // do not change. While it is set the layer assumes they do not: set it again
-// after changing them (each call drops what was packed). Off by default.
+// after changing them (each call drops what was packed); SetTrain(true)
+// turns it off. Off by default.
 func (c *Conv2d) CacheWeights(on bool) {
 	c.cache, c.packed = on, nil
 }
@@ -185,5 +186,10 @@ func (c *Conv2d) Params() []*Param { return c.params }
 // Buffers returns nil.
 func (c *Conv2d) Buffers() []*Buffer { return nil }
 
-// SetTrain does nothing.
-func (c *Conv2d) SetTrain(bool) {}
+// SetTrain(true) turns CacheWeights off (training changes the weights);
+// SetTrain(false) does nothing.
+func (c *Conv2d) SetTrain(train bool) {
+	if train {
+		c.CacheWeights(false)
+	}
+}
