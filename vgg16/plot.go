@@ -41,10 +41,11 @@ const maxRecallCurves = 10
 //
 // Non-finite values are left out of the curves. ROC is skipped without error
 // when labels hold a single class, PR when they hold no positive; both when
-// scores is empty. len(scores) must equal len(labels) (it panics otherwise: a
+// scores is empty (as for more than two classes, whatever labels holds).
+// Otherwise len(scores) must equal len(labels) (it panics if not: a
 // programmer error). The files are written in place, not atomically.
 func WritePlots(dir string, records []EpochRecord, scores []float64, labels []int, classes []string) error {
-	if len(scores) != len(labels) {
+	if len(scores) > 0 && len(scores) != len(labels) {
 		panic(fmt.Sprintf("vgg16: WritePlots: %d scores for %d labels", len(scores), len(labels)))
 	}
 	var errs []error

@@ -83,7 +83,9 @@ func TestWritePlotsMultiClassAndEmpty(t *testing.T) {
 	m := ComputeMetrics(labels, preds, 4)
 	m.Confusion[2] = []int{0, 0, 0, 0} // a class absent from validation
 	recs := []EpochRecord{{Epoch: 1, TrainLoss: 2, ValLoss: 1.9, Val: m}, {Epoch: 2, TrainLoss: 1.5, ValLoss: 1.4, Val: m}}
-	require.NoError(t, WritePlots(dir, recs, nil, nil, classes))
+	// The trainer passes the validation labels and no scores for more than
+	// two classes.
+	require.NoError(t, WritePlots(dir, recs, nil, labels, classes))
 	checkPNG(t, filepath.Join(dir, "confusion.png"))
 	checkPNG(t, filepath.Join(dir, "metrics.png"))
 	assert.NoFileExists(t, filepath.Join(dir, "roc.png"))
