@@ -67,7 +67,7 @@ type StratifiedSampler struct {
 func (s StratifiedSampler) Len() int { return len(s.Labels) }
 
 func (s StratifiedSampler) Epoch(dst []int, epoch int) []int {
-	return spreadClasses(epochRNG(s.Seed, epoch), byClass("StratifiedSampler", s.Labels, 0), -1, dst)
+	return spreadClasses(epochRNG(s.Seed, epoch), byClass("StratifiedSampler", s.Labels, 0), nil, dst)
 }
 
 // byClass returns the indices of each class in labels, in order, with at
@@ -86,12 +86,13 @@ func byClass(sampler string, labels []int, n int) [][]int {
 	return by
 }
 
-// spreadClasses shuffles each class's list of indices in by, except class
-// keep's (-1: none), whose order the caller has set, and appends them all to
+// spreadClasses shuffles each class's list of indices in by, except those
+// of the classes c with keep[c] (nil: none), whose order the caller has
+// set, and appends them all to
 // dst with every class spread evenly: item j of a class of n sits at
 // position (j+u)/n of the result, u a random offset per class (ties in
 // position go to the lower index).
-func spreadClasses(g *tensor.RNG, by [][]int, keep int, dst []int) []int {
+func spreadClasses(g *tensor.RNG, by [][]int, keep []bool, dst []int) []int {
 	type kv struct {
 		key float64
 		i   int
@@ -102,7 +103,7 @@ func spreadClasses(g *tensor.RNG, by [][]int, keep int, dst []int) []int {
 	}
 	keys := make([]kv, 0, n)
 	for c, idx := range by {
-		if c != keep {
+		if c >= len(keep) || !keep[c] {
 			g.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
 		}
 		u, n := g.Float64(), float64(len(idx))

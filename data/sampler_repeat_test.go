@@ -94,7 +94,7 @@ func TestRepeatSampler(t *testing.T) {
 
 func TestRepeatSamplerRejectsBadRepeats(t *testing.T) {
 	labels := imbalancedLabels(10, 5)
-	assert.PanicsWithValue(t, "data: RepeatSampler: 4 repeats of 5 samples of class 1 in an epoch of 15",
+	assert.PanicsWithValue(t, "data: RepeatSampler: repeats [1 4] of classes of [10 5] samples do not fit in an epoch of 15",
 		func() { RepeatSampler{Labels: labels, Class: 1, Repeat: 4}.Epoch(nil, 0) })
 	assert.Panics(t, func() { RepeatSampler{Labels: labels, Class: 1, Repeat: 0}.Epoch(nil, 0) })
 	assert.PanicsWithValue(t, "data: RepeatSampler: class -1", func() { RepeatSampler{Labels: labels, Class: -1, Repeat: 1}.Epoch(nil, 0) })
@@ -104,4 +104,52 @@ func TestRepeatSamplerRejectsBadRepeats(t *testing.T) {
 	for _, i := range e {
 		assert.Equal(t, 1, labels[i])
 	}
+}
+
+// TestRepeatSamplerClasses checks per-class repeats (more than two classes):
+// each index of a repeated class appears exactly its count of times, the
+// classes that do not repeat fill the rest of an epoch of the same length
+// with distinct indices, and a repeated class is spread over the epoch.
+func TestRepeatSamplerClasses(t *testing.T) {
+	var labels []int
+	for c, n := range []int{100, 30, 10, 5} {
+		for range n {
+			labels = append(labels, c)
+		}
+	}
+	reps := []int{1, 1, 3, 6}
+	for _, random := range []bool{false, true} {
+		s := RepeatSampler{Labels: labels, Repeats: reps, Random: random, Seed: 9}
+		for epoch := range 3 {
+			e := s.Epoch(nil, epoch)
+			require.Len(t, e, len(labels))
+			seen := map[int]int{}
+			for _, i := range e {
+				seen[i]++
+			}
+			for i, k := range seen {
+				want := reps[labels[i]]
+				if want == 1 {
+					assert.Equal(t, 1, k, "index %d of class %d", i, labels[i])
+					continue
+				}
+				assert.Equal(t, want, k, "index %d of class %d", i, labels[i])
+			}
+			assert.Equal(t, e, s.Epoch(nil, epoch), "the same epoch twice")
+			if random {
+				continue
+			}
+			// Class 3's 30 visits sit about 145/30 apart: no gap of a
+			// quarter of the epoch.
+			last := -1
+			for p, i := range e {
+				if labels[i] == 3 {
+					assert.Less(t, p-last, len(e)/4, "gap before position %d", p)
+					last = p
+				}
+			}
+		}
+	}
+	assert.Panics(t, func() { RepeatSampler{Labels: labels, Repeats: []int{1, 0, 1, 1}}.Epoch(nil, 0) })
+	assert.Panics(t, func() { RepeatSampler{Labels: labels, Repeats: []int{1, 5, 10, 6}}.Epoch(nil, 0) })
 }

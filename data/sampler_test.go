@@ -202,7 +202,45 @@ func TestPlanImbalance(t *testing.T) {
 	require.InDelta(t, EffectiveNumber(100)/EffectiveNumber(10), p.ClassWeights[1]/p.ClassWeights[0], 1e-12)
 	require.InDelta(t, 9.6, p.ClassWeights[1]/p.ClassWeights[0], 0.05, "small classes: about the inverse frequency")
 	require.Zero(t, p.ClassWeights[3])
+	require.Nil(t, p.Repeats, "no class under 8% of the samples")
 	require.NotPanics(t, func() { PlanImbalance(nil) })
+
+	// Ten classes, 100:1 (fmnist-longtail): the classes under 8% repeat.
+	counts := []int{5000, 2997, 1797, 1077, 646, 387, 232, 139, 83, 50}
+	p = PlanImbalance(counts)
+	require.Equal(t, []int{1, 1, 1, 1, 1, 2, 4, 7, 11, 19}, p.Repeats, "floor(0.08*12408/n)")
+	require.Contains(t, p.Reason, "repeated")
+	sum := 0.0
+	for _, w := range p.ClassWeights {
+		sum += w
+	}
+	require.InDelta(t, 10, sum, 1e-9, "weights keep mean 1")
+	require.InDelta(t, EffectiveNumber(5000)/EffectiveNumber(50)/19, p.ClassWeights[9]/p.ClassWeights[0], 1e-9)
+	require.Greater(t, p.ClassWeights[9], p.ClassWeights[0], "a repeated class keeps at least the largest class's weight")
+	off := p.WithRepeat(1)
+	require.Nil(t, off.Repeats)
+	require.InDelta(t, EffectiveNumber(5000)/EffectiveNumber(50), off.ClassWeights[9]/off.ClassWeights[0], 1e-9, "full weights back")
+	require.Equal(t, []int{1, 1, 1, 1, 1, 2, 4, 7, 11, 19}, p.Repeats, "WithRepeat does not change p")
+	// Many tiny classes: the repeats shrink until the others can give up
+	// their extra visits.
+	tiny := []int{10}
+	for range 20 {
+		tiny = append(tiny, 1)
+	}
+	w := make([]float64, len(tiny))
+	for c, n := range tiny {
+		w[c] = 1 / EffectiveNumber(n)
+	}
+	reps := classRepeats(tiny, w)
+	extra, pool := 0, 0
+	for c, n := range tiny {
+		extra += (reps[c] - 1) * n
+		if reps[c] == 1 {
+			pool += n
+		}
+	}
+	require.Equal(t, 15, extra, "15 classes repeat twice; the other 5 join the 10 images that give up visits")
+	require.Equal(t, 15, pool)
 }
 
 // TestStratifiedSampler checks that the order is a permutation, that every

@@ -40,7 +40,9 @@ type Config struct {
 	// minority class appears per epoch under the weighted loss (whose
 	// pos_weight is rescaled to match): 0, the default, takes the imbalance
 	// plan's choice (data.PlanImbalance: the minority raised to 8% of an
-	// epoch, none with an explicit PosWeight), 1 turns repetition off.
+	// epoch, none with an explicit PosWeight), 1 turns repetition off. With
+	// more than two classes the plan repeats every class under 8% of the
+	// samples; 1 turns that off too, and other counts are an error.
 	MinorityRepeat int
 	// OnCollapse says what to do when the collapse detector fires: warn
 	// (default), stop, or fix (apply the next remedy).

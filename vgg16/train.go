@@ -121,6 +121,10 @@ func (r *run) setup() error {
 	}
 	r.plan = data.PlanImbalance(td.counts)
 	switch {
+	case r.k != 2 && cfg.MinorityRepeat > 1:
+		return fmt.Errorf("-minority-repeat %d: a count applies to two classes; with %d, 0 takes the imbalance plan's repeats and 1 turns them off", cfg.MinorityRepeat, r.k)
+	case r.k != 2 && cfg.MinorityRepeat == 1:
+		r.plan = r.plan.WithRepeat(1)
 	case r.k != 2:
 	case cfg.MinorityRepeat > 0:
 		r.plan = r.plan.WithRepeat(cfg.MinorityRepeat)
@@ -137,6 +141,9 @@ func (r *run) setup() error {
 	r.strategy = cfg.Imbalance
 	if r.strategy == "auto" {
 		r.strategy = r.plan.Strategy
+	}
+	if r.k != 2 && r.strategy != "weights" {
+		r.plan = r.plan.WithRepeat(1) // only the weighted loss repeats classes
 	}
 	head := cfg.Head
 	if head == "auto" {
@@ -294,14 +301,22 @@ func (r *run) newLoaders() error {
 }
 
 // repeatSampler returns the sampler that repeats a binary task's minority
-// images (the plan's Repeat) under the weighted loss, whose pos_weight
-// counts on it, and false when there is nothing to repeat.
+// images (the plan's Repeat), or the rare classes of a larger task (its
+// Repeats), under the weighted loss, whose weights count on it, and false
+// when there is nothing to repeat.
 func (r *run) repeatSampler(labels []int) (data.RepeatSampler, bool) {
-	if r.k != 2 || r.strategy != "weights" || r.plan.Repeat <= 1 {
-		return data.RepeatSampler{}, false
+	rs := data.RepeatSampler{Labels: labels, Random: r.cfg.BatchOrder != "stratified", Seed: r.cfg.Seed}
+	switch {
+	case r.strategy != "weights":
+		return rs, false
+	case r.k == 2 && r.plan.Repeat > 1:
+		rs.Class, rs.Repeat = r.plan.Minority, r.plan.Repeat
+		return rs, true
+	case r.k > 2 && r.plan.Repeats != nil:
+		rs.Repeats = r.plan.Repeats
+		return rs, true
 	}
-	return data.RepeatSampler{Labels: labels, Class: r.plan.Minority, Repeat: r.plan.Repeat,
-		Random: r.cfg.BatchOrder != "stratified", Seed: r.cfg.Seed}, true
+	return rs, false
 }
 
 // describe prints what the trainer is about to do.
@@ -311,8 +326,10 @@ func (r *run) describe(head string) {
 	r.log.say("data: %d training images, %d validation; classes %v; counts %v (ratio %.1f:1)",
 		r.td.train.Len(), r.td.val.Len(), r.td.classes, r.td.counts, p.Ratio)
 	repeat := ""
-	if _, ok := r.repeatSampler(nil); ok {
+	if rs, ok := r.repeatSampler(nil); ok && rs.Repeats == nil {
 		repeat = fmt.Sprintf("; each %q image %d times per epoch", r.td.classes[p.Minority], p.Repeat)
+	} else if ok {
+		repeat = fmt.Sprintf("; each class's images %v times per epoch", rs.Repeats)
 	}
 	r.log.say("imbalance: %s -> strategy %q (%s%s)", r.cfg.Imbalance, r.strategy, r.loss.desc, repeat)
 	if r.cfg.Imbalance == "auto" {
@@ -330,12 +347,12 @@ func (r *run) describe(head string) {
 	}
 	r.log.say("training: %s batch order; augmentation: shift up to %d px%s%s; %s learning rate",
 		r.cfg.BatchOrder, translatePixels(r.cfg, r.td.pre.Size), map[bool]string{true: ", horizontal flips", false: ""}[r.cfg.Augment], erase, r.cfg.Schedule)
-	reps := 1
+	reps, classReps := 1, []int(nil)
 	if rs, ok := r.repeatSampler(nil); ok {
-		reps = rs.Repeat
+		reps, classReps = max(rs.Repeat, 1), rs.Repeats
 	}
 	r.log.event("setup", map[string]any{"classes": r.td.classes, "counts": r.td.counts, "ratio": p.Ratio,
-		"strategy": r.strategy, "loss": r.loss.desc, "minority_repeat": reps, "arch": m.Spec.Arch, "head": head, "size": m.Spec.Size,
+		"strategy": r.strategy, "loss": r.loss.desc, "minority_repeat": reps, "class_repeats": classReps, "arch": m.Spec.Arch, "head": head, "size": m.Spec.Size,
 		"batch": r.cfg.Batch, "epochs": r.cfg.Epochs, "lr": r.cfg.LR})
 }
 

@@ -2,6 +2,8 @@ package vgg16
 
 import (
 	"bytes"
+	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/gocnn/gocnn/data"
@@ -80,4 +82,89 @@ func TestTrainRepeatsTheMinority(t *testing.T) {
 	cfg.MinorityRepeat = -1
 	_, err = cfg.withDefaults()
 	assert.ErrorContains(t, err, "-minority-repeat -1")
+}
+
+// threeClasses returns a 3-class set of n0, n1, n2 images (class c has c
+// bright squares; noise otherwise).
+func threeClasses(n0, n1, n2 int) *data.Memory {
+	const side = 32
+	counts := []int{n0, n1, n2}
+	var pix []uint8
+	var labels []int
+	for c, n := range counts {
+		for i := 0; i < n; i++ {
+			img := make([]uint8, side*side)
+			for j := range img {
+				img[j] = uint8((i*31 + j*7) % 90)
+			}
+			for s := 0; s < c; s++ {
+				for y := 4 + 12*s; y < 12+12*s; y++ {
+					for x := 8; x < 16; x++ {
+						img[y*side+x] = 255
+					}
+				}
+			}
+			pix = append(pix, img...)
+			labels = append(labels, c)
+		}
+	}
+	return data.NewMemory(1, side, side, pix, labels, []string{"none", "one", "two"})
+}
+
+// TestTrainRepeatsRareClasses checks the wiring for more than two classes:
+// a class under 8% of the samples repeats (floor(0.08*264/4) = 5 times) with
+// its weight divided to match and the -json setup event listing the
+// repeats; -minority-repeat 1 turns it off, another count is an error, and
+// a strategy other than weights neither repeats nor divides weights.
+func TestTrainRepeatsRareClasses(t *testing.T) {
+	base := Config{TrainSet: threeClasses(200, 60, 4), ValSet: threeClasses(20, 10, 4), Arch: "vgg11", Epochs: 1, Batch: 16}
+	weights := func(r *run) []float32 { return r.loss.ce.Weight.Data() }
+
+	cfg := quiet(t, base)
+	cfg.JSON = true
+	r, err := setupRun(t, cfg)
+	require.NoError(t, err)
+	rs, ok := r.loader.Sampler().(data.RepeatSampler)
+	require.True(t, ok, "sampler %T", r.loader.Sampler())
+	assert.Equal(t, []int{1, 1, 5}, rs.Repeats)
+	r.describe(HeadCompact)
+	assert.Contains(t, r.cfg.Log.(*bytes.Buffer).String(), `"class_repeats":[1,1,5]`)
+	w := weights(r)
+	full := data.EffectiveNumber(200) / data.EffectiveNumber(4)
+	assert.InDelta(t, full/5, float64(w[2]/w[0]), 1e-4)
+
+	cfg = quiet(t, base)
+	cfg.MinorityRepeat = 1
+	r, err = setupRun(t, cfg)
+	require.NoError(t, err)
+	assert.IsType(t, data.StratifiedSampler{}, r.loader.Sampler())
+	w = weights(r)
+	assert.InDelta(t, full, float64(w[2]/w[0]), 1e-3)
+
+	cfg = quiet(t, base)
+	cfg.MinorityRepeat = 3
+	_, err = setupRun(t, cfg)
+	assert.ErrorContains(t, err, "-minority-repeat 3: a count applies to two classes")
+
+	cfg = quiet(t, base)
+	cfg.Imbalance = "focal"
+	r, err = setupRun(t, cfg)
+	require.NoError(t, err)
+	assert.IsType(t, data.StratifiedSampler{}, r.loader.Sampler())
+	assert.Nil(t, r.plan.Repeats)
+}
+
+// TestTrainThreeClassesEndToEnd trains a 3-class imbalanced set for one
+// epoch through Train, to the end: checkpoints, metrics and plots (no ROC
+// for more than two classes), with the rare class repeated.
+func TestTrainThreeClassesEndToEnd(t *testing.T) {
+	cfg := quiet(t, Config{TrainSet: threeClasses(100, 30, 4), ValSet: threeClasses(12, 6, 3), Arch: "vgg11", Epochs: 1, Batch: 16})
+	res, err := Train(context.Background(), cfg)
+	require.NoError(t, err)
+	assert.FileExists(t, res.Checkpoint)
+	for _, f := range []string{"metrics.jsonl", "loss.png", "confusion.png"} {
+		assert.FileExists(t, filepath.Join(cfg.Out, f))
+	}
+	assert.NoFileExists(t, filepath.Join(cfg.Out, "roc.png"))
+	assert.Contains(t, cfg.Log.(*bytes.Buffer).String(), "times per epoch")
 }
