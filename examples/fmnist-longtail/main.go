@@ -29,7 +29,6 @@ import (
 
 	"github.com/gocnn/gocnn/data"
 	"github.com/gocnn/gocnn/data/fmnist"
-	"github.com/gocnn/gocnn/tensor"
 	"github.com/gocnn/gocnn/vgg16"
 )
 
@@ -78,11 +77,11 @@ func run(ratio float64, imbalance string, seed uint64, arch string, epochs, repe
 	if err != nil {
 		return err
 	}
-	preds, labels, err := classify(p, te)
+	ev, err := vgg16.Evaluate(context.Background(), p, te, vgg16.EvalOptions{})
 	if err != nil {
 		return err
 	}
-	m := vgg16.ComputeMetrics(labels, preds, len(fmnist.ClassNames))
+	m := ev.Metrics
 	var rec []string
 	for c, pc := range m.PerClass {
 		rec = append(rec, fmt.Sprintf("%s %.3f", fmnist.ClassNames[c], pc.Recall))
@@ -119,38 +118,4 @@ func cut(tr data.Dataset, ratio float64) (train, val data.Dataset, counts []int,
 		counts = append(counts, n)
 	}
 	return data.Subset(tr, ti), data.Subset(tr, vi), counts, nil
-}
-
-// classify returns the predicted and true class of every image of ds, with
-// the checkpoint's evaluation preprocessing.
-func classify(p *vgg16.Predictor, ds data.Dataset) (preds, labels []int, err error) {
-	t, pp := p.Transform(), p.Preprocess
-	var buf []float32
-	var pending []int
-	s := &data.Sample{}
-	flush := func() {
-		x := tensor.Wrap(buf, len(pending), pp.Channels, pp.Size, pp.Size)
-		for j, lg := range p.Logits(x) {
-			_, class := p.Decide(lg)
-			preds = append(preds, class)
-			labels = append(labels, pending[j])
-		}
-		buf, pending = buf[:0], pending[:0]
-	}
-	for i := 0; i < ds.Len(); i++ {
-		if err := ds.Load(i, &s.Image); err != nil {
-			return nil, nil, fmt.Errorf("test image %d: %w", i, err)
-		}
-		s.Seed(0, 0, uint64(i))
-		t.Apply(s)
-		buf = append(buf, s.Pix...)
-		pending = append(pending, ds.Label(i))
-		if len(pending) == 64 {
-			flush()
-		}
-	}
-	if len(pending) > 0 {
-		flush()
-	}
-	return preds, labels, nil
 }
