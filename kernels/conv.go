@@ -219,18 +219,25 @@ func checkLen(op, name string, s []float32, n int) {
 // x is [N,C,H,W], w [K,C,R,S], bias [K] or nil, y [N,K,OH,OW] (overwritten).
 func (c *Conv) Forward(x, w, bias, y []float32, relu bool) {
 	p := c.p
-	checkLen("Conv.Forward", "x", x, p.N*p.C*p.H*p.W)
 	checkLen("Conv.Forward", "w", w, p.K*p.C*p.R*p.S)
-	checkLen("Conv.Forward", "y", y, p.N*p.K*c.oh*c.ow)
-	if bias != nil {
-		checkLen("Conv.Forward", "bias", bias, p.K)
-	}
+	c.checkIO("Conv.Forward", x, bias, y)
 	if p.N == 0 {
 		return
 	}
 	s := getConvScratch()
 	c.forward(s, x, w, bias, y, relu)
 	putConvScratch(s)
+}
+
+// checkIO panics, naming op, unless x, y and bias (when not nil) hold the
+// plan's NCHW input, output and K floats.
+func (c *Conv) checkIO(op string, x, bias, y []float32) {
+	p := c.p
+	checkLen(op, "x", x, p.N*p.C*p.H*p.W)
+	checkLen(op, "y", y, p.N*p.K*c.oh*c.ow)
+	if bias != nil {
+		checkLen(op, "bias", bias, p.K)
+	}
 }
 
 // ForwardBlocked is Forward on the NCHW8c layout (layout.go): x holds

@@ -59,11 +59,7 @@ func (c *Conv) ForwardPacked(x []float32, pw *PackedWeights, bias, y []float32, 
 		c.Forward(x, pw.w, bias, y, relu)
 		return
 	}
-	checkLen("Conv.ForwardPacked", "x", x, p.N*p.C*p.H*p.W)
-	checkLen("Conv.ForwardPacked", "y", y, p.N*p.K*c.oh*c.ow)
-	if bias != nil {
-		checkLen("Conv.ForwardPacked", "bias", bias, p.K)
-	}
+	c.checkIO("Conv.ForwardPacked", x, bias, y)
 	if p.N == 0 {
 		return
 	}
