@@ -14,14 +14,15 @@ import "sync"
 
 // convScratch is one call's working memory; its buffers only grow.
 type convScratch struct {
-	ap    []float32 // im2col: packed W (forward) or Wᵀ (backward data)
-	up    []float32 // Winograd: U = G g Gᵀ for all filters
-	wflip []float32 // backward data through the flipped kernel
-	dpad  []float32 // fast direct paths: one zero-padded image
-	bout  []float32 // blocked direct path: one image's NCHW8c output
-	im    []im2colWorker
-	wino  []winoWorker
-	wbwd  []winoBwdWorker
+	ap      []float32 // im2col: packed W (forward) or Wᵀ (backward data)
+	up      []float32 // Winograd: U = G g Gᵀ for all filters
+	vShared []float32 // Winograd: V of a tile block that workers share
+	wflip   []float32 // backward data through the flipped kernel
+	dpad    []float32 // fast direct paths: one zero-padded image
+	bout    []float32 // blocked direct path: one image's NCHW8c output
+	im      []im2colWorker
+	wino    []winoWorker
+	wbwd    []winoBwdWorker
 }
 
 var convScratchPool struct {

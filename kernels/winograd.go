@@ -59,7 +59,9 @@ type winogradPlan struct {
 	nw, blocks, kparts  int
 	curTB               int
 	fused               bool
+	sharedV             []float32 // one tile block split by K: V, transformed once (nil otherwise)
 	wtFn, fwdFn, bwdWFn func(lo, hi int)
+	inFn                func(lo, hi int)
 }
 
 func newWinogradPlan(p ConvParams) *winogradPlan {
@@ -80,6 +82,7 @@ func newWinogradPlan(p ConvParams) *winogradPlan {
 	q.wtFn = q.transformWeights
 	q.bwdWFn = q.backwardWeightsWorker
 	q.fwdFn = q.forwardWorker
+	q.inFn = q.inputWorker
 	return q
 }
 
@@ -123,8 +126,33 @@ func (q *winogradPlan) forwardU(x, w, u, bias, y []float32, relu bool) {
 	q.workers = q.s.winoWorkers(nw)
 	q.x, q.bias, q.y, q.relu, q.nw = x, bias, y, relu, nw
 	q.curTB = tb
+	// One tile block shared by workers that split K: its input transform
+	// is made once, each worker taking a share of the channels, rather than
+	// once per worker (at batch 1 most of VGG16's layers run so).
+	q.sharedV = nil
+	if q.blocks == 1 && nw > 1 {
+		q.s.vShared = growFloats(q.s.vShared, 36*winoStride(tb*p.C))
+		q.sharedV = q.s.vShared
+		ParallelFor(nw, 1, q.inFn)
+	}
 	ParallelFor(nw, 1, q.fwdFn)
-	q.x, q.w, q.up, q.bias, q.y = nil, nil, nil, nil, nil
+	q.x, q.w, q.up, q.bias, q.y, q.sharedV = nil, nil, nil, nil, nil, nil
+}
+
+// inputWorker transforms the input of the shared tile block (block 0) for
+// worker wk's share of the channels, in whole transform calls (winoCB).
+func (q *winogradPlan) inputWorker(lo, hi int) {
+	p := q.p
+	groups := (p.C + winoCB - 1) / winoCB
+	npan := q.curTB / convNR
+	for wk := lo; wk < hi; wk++ {
+		ws := &q.workers[wk]
+		ws.d = growFloats(ws.d, winoCB*288)
+		c0, c1 := wk*groups/q.nw*winoCB, min((wk+1)*groups/q.nw*winoCB, p.C)
+		if c0 < c1 {
+			q.transformInputTo(ws, q.sharedV, 0, min(q.curTB, q.tiles), npan*2, winoStride(npan*p.C*convNR), 0, c0, c1)
+		}
+	}
 }
 
 // packWeights writes U for w into u (36*uStride floats), in parallel.
@@ -215,7 +243,11 @@ func (q *winogradPlan) forwardWorker(lo, hi int) {
 	for wk := lo; wk < hi; wk++ {
 		ws := &q.workers[wk]
 		xsV := winoStride(npan * p.C * convNR)
-		ws.v = growFloats(ws.v, 36*xsV)
+		v := q.sharedV
+		if v == nil {
+			ws.v = growFloats(ws.v, 36*xsV)
+			v = ws.v
+		}
 		ws.lastBlock = -1
 		ws.d = growFloats(ws.d, winoCB*288)
 		ws.o = growFloats(ws.o, winoCB*128)
@@ -224,7 +256,7 @@ func (q *winogradPlan) forwardWorker(lo, hi int) {
 			b, kp := it/q.kparts, it%q.kparts
 			t0 := b * tb
 			nt := min(tb, q.tiles-t0)
-			if ws.lastBlock != b {
+			if ws.lastBlock != b && q.sharedV == nil {
 				q.transformInput(ws, ws.v, t0, nt, npan)
 				ws.lastBlock = b
 			}
@@ -236,7 +268,7 @@ func (q *winogradPlan) forwardWorker(lo, hi int) {
 			if !q.fused {
 				for xi := 0; xi < 36; xi++ {
 					convGemm(mk, nt, p.C, q.up[xi*q.uStride()+kp0*p.C*convMR:], p.C*convMR,
-						ws.v[xi*xsV:], p.C*convNR, ws.m[xi*xsM:], tb, false, nil, false)
+						v[xi*xsV:], p.C*convNR, ws.m[xi*xsM:], tb, false, nil, false)
 				}
 			} else {
 				g := max(1, (512<<10)/(36*convMR*4*p.C)) // panels per L2-sized chunk of U
@@ -247,7 +279,7 @@ func (q *winogradPlan) forwardWorker(lo, hi int) {
 					q.transformWeightsTo(ws.u, xsl, c0, c1, c0)
 					rows := min(c1*convMR, p.K) - c0*convMR
 					for xi := 0; xi < 36; xi++ {
-						convGemm(rows, nt, p.C, ws.u[xi*xsl:], p.C*convMR, ws.v[xi*xsV:], p.C*convNR,
+						convGemm(rows, nt, p.C, ws.u[xi*xsl:], p.C*convMR, v[xi*xsV:], p.C*convNR,
 							ws.m[xi*xsM+(c0*convMR-k0)*tb:], tb, false, nil, false)
 					}
 				}
@@ -265,15 +297,16 @@ const winoCB = 16
 // Groups of 8 tiles are gathered into ws.d (lane = tile) and transformed 8
 // lanes wide, winoCB channels per call.
 func (q *winogradPlan) transformInput(ws *winoWorker, v []float32, t0, nt, npan int) {
-	q.transformInputTo(ws, v, t0, nt, npan*2, winoStride(npan*q.p.C*convNR), 0)
+	q.transformInputTo(ws, v, t0, nt, npan*2, winoStride(npan*q.p.C*convNR), 0, 0, q.p.C)
 }
 
 // transformInputTo is transformInput for ngroups groups of 8 tiles with ξ
 // stride xs, in one of two layouts: rowLen == 0 gives the forward GEMM's
 // 16-tile panels (group g, channel c at (g/2*C + c)*16 + g%2*8); rowLen > 0
 // gives one row of rowLen tiles per channel (group g, channel c at
-// c*rowLen + g*8), the operand of the weight-gradient products.
-func (q *winogradPlan) transformInputTo(ws *winoWorker, v []float32, t0, nt, ngroups, xs, rowLen int) {
+// c*rowLen + g*8), the operand of the weight-gradient products. Only
+// channels [cLo, cHi) are written; cLo is a multiple of winoCB.
+func (q *winogradPlan) transformInputTo(ws *winoWorker, v []float32, t0, nt, ngroups, xs, rowLen, cLo, cHi int) {
 	p := q.p
 	per := q.th * q.tw
 	hw := p.H * p.W
@@ -304,7 +337,7 @@ func (q *winogradPlan) transformInputTo(ws *winoWorker, v []float32, t0, nt, ngr
 		if !valid[0] {
 			// The whole group is padding: zero its lanes of every ξ.
 			for xi := 0; xi < 36; xi++ {
-				for c := 0; c < p.C; c++ {
+				for c := cLo; c < cHi; c++ {
 					clear(v[xi*xs+base+c*cs:][:8])
 				}
 			}
@@ -328,8 +361,8 @@ func (q *winogradPlan) transformInputTo(ws *winoWorker, v []float32, t0, nt, ngr
 		case runB:
 			oa, hi = ob, 4
 		}
-		for c0 := 0; c0 < p.C; c0 += winoCB {
-			nc := min(winoCB, p.C-c0)
+		for c0 := cLo; c0 < cHi; c0 += winoCB {
+			nc := min(winoCB, cHi-c0)
 			if runA || runB {
 				winoGather8AVX2(&q.x[oa+c0*hw], &q.x[ob+c0*hw], p.W, hw, nc, &d[0])
 			}

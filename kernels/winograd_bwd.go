@@ -69,7 +69,7 @@ func (q *winogradPlan) backwardWeightsWorker(lo, hi int) {
 		for t0 := 0; t0 < q.tiles; t0 += tb {
 			nt := min(tb, q.tiles-t0)
 			n8 := (nt + 7) / 8 * 8
-			q.transformInputTo(ws, bs.v, t0, nt, n8/8, xsV, tb)
+			q.transformInputTo(ws, bs.v, t0, nt, n8/8, xsV, tb, 0, q.p.C)
 			q.transformDY(ws, bs.dy, t0, nt, n8/8, xsD, tb, k0, k1)
 			for xi := 0; xi < 36; xi++ {
 				a, b := bs.dy[xi*xsD:], bs.v[xi*xsV:]
