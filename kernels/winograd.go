@@ -182,6 +182,10 @@ func (q *winogradPlan) transformWeightsTo(up []float32, xs, lo, hi, base int) {
 			nc := min(winoCB, p.C-c0)
 			// Tap e of channel c0+ci of row l goes to lane l of g[(ci*9+e)*8:]:
 			// the rows' runs of nc*9 taps interleave six at a time.
+			if o := (kp*convMR*p.C + c0) * 9; rows == convMR && nc%8 == 0 && winoGatherW6(q.w[o:], p.C*9, nc*9/8, g[:]) {
+				winoWeights6(nc, &g[0], &up[(kp-base)*p.C*convMR+c0*convMR], xs, &t[0])
+				continue
+			}
 			var src [convMR][]float32
 			for l := range src {
 				src[l] = zero[:nc*9]

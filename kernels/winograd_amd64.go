@@ -33,6 +33,24 @@ func winoInput8AVX2(n int, d, v *float32, xs, cs int)
 //go:noescape
 func winoOutput8AVX2(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s *float32)
 
+// winoGatherW6 interleaves six rows of 8*n8 floats, rs apart, into g's
+// lanes (see winoGatherW6AVX2) and reports true, or reports false without
+// AVX2 (the caller gathers in Go).
+func winoGatherW6(src []float32, rs, n8 int, g []float32) bool {
+	if active < AVX2 || n8 < 1 {
+		return false
+	}
+	_ = src[5*rs+8*n8-1] // the last row's end
+	_ = g[64*n8-1]
+	winoGatherW6AVX2(&src[0], rs, n8, &g[0])
+	return true
+}
+
+// winoGatherW6AVX2: preconditions in winograd_weights_amd64.s.
+//
+//go:noescape
+func winoGatherW6AVX2(src *float32, rs, n8 int, gw *float32)
+
 // winoWeights6 dispatches to the AVX2 weight transform or its generic twin.
 func winoWeights6(n int, g, up *float32, xs int, t *float32) {
 	if active >= AVX2 {

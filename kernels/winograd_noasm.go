@@ -13,6 +13,10 @@ func winoOutput8(n int, m *float32, ms, xs int, bias *float32, lo float32, o, s 
 // winoWeights6 is the generic weight transform (no assembly in this build).
 func winoWeights6(n int, g, up *float32, xs int, t *float32) { winoWeights6Generic(n, g, up, xs, t) }
 
+// winoGatherW6 reports false: no assembly in this build (the caller
+// gathers in Go).
+func winoGatherW6(src []float32, rs, n8 int, g []float32) bool { return false }
+
 // winoDY8 is the generic output-gradient transform (no assembly in this build).
 func winoDY8(n int, d, z *float32, xs, cs int, t *float32) { winoDY8Generic(n, d, z, xs, cs) }
 

@@ -69,3 +69,41 @@ func TestWinoGatherScatter8(t *testing.T) {
 		}
 	}
 }
+
+// TestWinoGatherW6 checks the weight-gather assembly against its definition
+// in Go: six rows rs apart (rs larger than the rows, odd) interleaved into
+// 8-lane groups with lanes 6 and 7 zero, for several lengths, and nothing
+// written past its output. Without the assembly it must decline.
+func TestWinoGatherW6(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	for _, n8 := range []int{1, 2, 9, 18} {
+		rs := 8*n8 + 13
+		src := convRand(rng, 5*rs+8*n8, 1)
+		g := make([]float32, 64*n8+8)
+		for i := range g {
+			g[i] = -1
+		}
+		if !winoGatherW6(src, rs, n8, g[:64*n8]) {
+			if active >= AVX2 {
+				t.Fatalf("n8 %d: declined with AVX2", n8)
+			}
+			continue
+		}
+		for p := range 8 * n8 {
+			for l := range 8 {
+				want := float32(0)
+				if l < 6 {
+					want = src[l*rs+p]
+				}
+				if got := g[p*8+l]; got != want {
+					t.Fatalf("n8 %d: g[%d] (float %d, lane %d) = %g, want %g", n8, p*8+l, p, l, got, want)
+				}
+			}
+		}
+		for i, v := range g[64*n8:] {
+			if v != -1 {
+				t.Fatalf("n8 %d: wrote past its output at %d", n8, 64*n8+i)
+			}
+		}
+	}
+}
