@@ -46,7 +46,7 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
-	half: sgemmMicro6x8AVX2, dot: sgemmDot8AVX2,
+	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2,
 	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
 		sgemmMicro4x16AVX2, sgemmMicro5x16AVX2},
@@ -121,7 +121,7 @@ var avx512Kernel = sgemmKernel{
 		sgemmMicro12x32AVX512, sgemmMicro13x32AVX512},
 	// AVX-512 CPUs have AVX2: the bandwidth-bound dot path and the transposing
 	// packing loop (16 rows at a time) serve this kernel too.
-	dot:  sgemmDot8AVX2,
+	dot:  sgemmDot4AVX2,
 	pack: sgemmPackers{t16: sgemmPackT16AVX2},
 }
 
@@ -188,9 +188,9 @@ func sgemmPackT16AVX2(dst, src *float32, ld, kb8, dw int)
 //go:noescape
 func sgemmPackA6AVX2(dst, src *float32, ld, nblk int)
 
-// sgemmDot8AVX2 returns, for each of nj rows of B (ldb apart), its 8 dot
-// products with the 8 rows of a packed by packDotA, over 8*n8 columns (see
-// sgemm_avx2_amd64.s): n8, nj >= 1, ranges in bounds, AVX2 and FMA.
+// sgemmDot4AVX2 returns the dot products of four rows of B (ldb apart, k
+// floats each) with the 8 columns of at (k×8, op(A) transposed): out[j*8+i]
+// (see sgemm_dot_amd64.s): k >= 1, ranges in bounds, AVX2 and FMA.
 //
 //go:noescape
-func sgemmDot8AVX2(n8 int, a, b *float32, ldb, nj int, out *float32)
+func sgemmDot4AVX2(k int, at, b *float32, ldb int, out *float32)

@@ -260,19 +260,26 @@ func TestSgemmSmallBlocks(t *testing.T) {
 }
 
 // TestSgemmSmallM checks the small-m paths: B read in place (NN, rows on
-// cache lines, kc capped) and dot products (NT), across their k blocks and
-// (k = 9733) the dot path's groups of blocks, with a ragged last block.
+// cache lines, kc capped) and dot products (NT: four rows of B per kernel
+// call, odd and even k, a last group of 1-3 rows that overlaps the one
+// before it, op(A) transposed or not), across their k blocks.
 func TestSgemmSmallM(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(19, 20))
 		for _, m := range []int{1, 6, 8, 13, 16} {
-			for _, k := range []int{127, 129, 300, 1030, 9733} {
+			for ki, k := range []int{127, 129, 300, 1030, 9733} {
 				for _, transB := range []bool{false, true} {
-					c := newSgemmCase(rng, false, transB, m, 80, k, -0.5, scalars[k%3], 0)
-					if uintptr(unsafe.Pointer(&c.b[0]))%64 != 0 {
-						t.Log("B not 64-byte aligned: the in-place path is not exercised")
+					ns := []int{80}
+					if transB {
+						ns = []int{4, 7, 80, 83}
 					}
-					c.run(t, Sgemm)
+					for _, n := range ns {
+						c := newSgemmCase(rng, transB && ki%2 == 1, transB, m, n, k, -0.5, scalars[k%3], 0)
+						if uintptr(unsafe.Pointer(&c.b[0]))%64 != 0 {
+							t.Log("B not 64-byte aligned: the in-place path is not exercised")
+						}
+						c.run(t, Sgemm)
+					}
 				}
 			}
 		}
