@@ -103,6 +103,10 @@ type sgemmKernel struct {
 	// the 8 columns of op(A) packed transposed (see sgemmDot4AVX2): the
 	// transposed-B, m <= 8 case.
 	dot func(k int, at, b *float32, ldb int, out *float32)
+	// rows, when not nil, adds eight rows of B times eight columns of
+	// op(A) packed transposed into eight rows of C held interleaved (see
+	// sgemmRows8AVX2): the non-transposed-B, m = 8 case.
+	rows func(ap, b *float32, ldb int, c *float32, nv int)
 	// half, when not nil, is micro for an mr×(nr/2) tile on the first nr/2
 	// columns of the B panel: the last, ragged panel when cols <= nr/2.
 	half sgemmMicro
@@ -166,6 +170,7 @@ type sgemmJob struct {
 	pm, pn         int       // worker grid: pm row bands × pn column bands
 	directB        bool      // the kernel reads B in place (NN, few rows of C)
 	dot            bool      // dot products against B's rows (NT, m <= 8)
+	rows           bool      // B's rows eight at a time into C's (NN, m = 8)
 	at             []float32 // dot: op(A) transposed, k×8 (kept between calls)
 	cell           func(lo, hi int)
 }
@@ -204,9 +209,17 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	// each row of B once, along its whole length, four rows at a time, with
 	// no packing of B at all.
 	j.dot = transB && m <= 8 && k >= 64 && n >= 4 && kr.dot != nil
-	if j.dot {
+	// C = A·B with eight rows (an FC layer's backward data pass at batch
+	// 8): B's rows stream eight at a time along the worker's columns.
+	j.rows = !transB && m == 8 && k >= 64 && n >= 8 && kr.rows != nil
+	if j.dot || j.rows {
+		j.directB = false
 		j.pm, j.pn = 1, min(w, (n+kr.nr-1)/kr.nr)
-		j.packAT()
+		scale := float32(1)
+		if j.rows {
+			scale = alpha
+		}
+		j.packAT(scale)
 	}
 	if j.pm*j.pn == 1 {
 		j.runCells(0, 1)
@@ -251,6 +264,8 @@ func (j *sgemmJob) runCells(lo, hi int) {
 		case i0 >= i1 || j0 >= j1:
 		case j.dot:
 			j.dotBlock(buf, j0, j1)
+		case j.rows:
+			j.rowsBlock(buf, j0, j1)
 		default:
 			j.block(buf, i0, i1, j0, j1)
 		}
@@ -388,9 +403,10 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 	}
 }
 
-// packAT packs op(A) (m <= 8 rows) transposed into j.at for the dot
-// kernel: at[p*8+i] = op(A)[i][p], zero for i >= m.
-func (j *sgemmJob) packAT() {
+// packAT packs op(A) (m <= 8 rows) transposed and times scale into j.at
+// for the dot and rows kernels: at[p*8+i] = scale*op(A)[i][p], zero for
+// i >= m.
+func (j *sgemmJob) packAT(scale float32) {
 	j.at = growFloats(j.at, 8*j.k)
 	at := j.at[:8*j.k]
 	if j.m < 8 {
@@ -399,12 +415,12 @@ func (j *sgemmJob) packAT() {
 	for i := 0; i < j.m; i++ {
 		if j.transA {
 			for p := 0; p < j.k; p++ {
-				at[p*8+i] = j.a[p*j.lda+i]
+				at[p*8+i] = scale * j.a[p*j.lda+i]
 			}
 			continue
 		}
 		for p, v := range j.a[i*j.lda : i*j.lda+j.k] {
-			at[p*8+i] = v
+			at[p*8+i] = scale * v
 		}
 	}
 }
@@ -437,6 +453,60 @@ func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
 				}
 				*c = v
 			}
+		}
+	}
+}
+
+// rowsBlock computes columns [j0, j1) of C = alpha*op(A)·B + beta*C for
+// m = 8 with kr.rows: each group of eight rows of B, read along the block's
+// columns (eight streams from memory, each as long as the block is wide,
+// against the 6×16 tiles' many short ones), is added into the block's rows
+// of C held interleaved in buf.rows (alpha is in j.at); C is written once
+// at the end. The k%8 last rows and the n%8 last columns (only in the last
+// block, so the sums do not depend on the worker split) are done in Go.
+func (j *sgemmJob) rowsBlock(buf *sgemmBuf, j0, j1 int) {
+	nv, k8 := (j1-j0)/8, j.k/8*8
+	if nv > 0 {
+		buf.rows = growFloats(buf.rows, 64*nv)
+		sc := buf.rows[:64*nv]
+		clear(sc)
+		for p := 0; p < k8; p += 8 {
+			j.kr.rows(&j.at[p*8], &j.b[p*j.ldb+j0], j.ldb, &sc[0], nv)
+		}
+		for p := k8; p < j.k; p++ {
+			brow := j.b[p*j.ldb+j0 : p*j.ldb+j0+8*nv]
+			for v := 0; v < nv; v++ {
+				bv := brow[v*8 : v*8+8]
+				for i := 0; i < 8; i++ {
+					a := j.at[p*8+i]
+					s := sc[(v*8+i)*8 : (v*8+i)*8+8]
+					for l, x := range bv {
+						s[l] += a * x
+					}
+				}
+			}
+		}
+		for i := 0; i < 8; i++ {
+			ci := j.c[i*j.ldc+j0 : i*j.ldc+j0+8*nv]
+			for x := range ci {
+				s := sc[(x/8*8+i)*8+x%8]
+				if j.beta != 0 {
+					s += float32(j.beta * ci[x])
+				}
+				ci[x] = s
+			}
+		}
+	}
+	for jj := j0 + 8*nv; jj < j1; jj++ {
+		for i := 0; i < 8; i++ {
+			s := float32(0)
+			for p := 0; p < j.k; p++ {
+				s += j.at[p*8+i] * j.b[p*j.ldb+jj]
+			}
+			if j.beta != 0 {
+				s += float32(j.beta * j.c[i*j.ldc+jj])
+			}
+			j.c[i*j.ldc+jj] = s
 		}
 	}
 }

@@ -46,7 +46,7 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
-	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2,
+	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, rows: sgemmRows8AVX2,
 	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
 		sgemmMicro4x16AVX2, sgemmMicro5x16AVX2},
@@ -119,9 +119,11 @@ var avx512Kernel = sgemmKernel{
 		sgemmMicro4x32AVX512, sgemmMicro5x32AVX512, sgemmMicro6x32AVX512, sgemmMicro7x32AVX512,
 		sgemmMicro8x32AVX512, sgemmMicro9x32AVX512, sgemmMicro10x32AVX512, sgemmMicro11x32AVX512,
 		sgemmMicro12x32AVX512, sgemmMicro13x32AVX512},
-	// AVX-512 CPUs have AVX2: the bandwidth-bound dot path and the transposing
-	// packing loop (16 rows at a time) serve this kernel too.
+	// AVX-512 CPUs have AVX2: the bandwidth-bound small-m paths (dot, rows)
+	// and the transposing packing loop (16 rows at a time) serve this kernel
+	// too.
 	dot:  sgemmDot4AVX2,
+	rows: sgemmRows8AVX2,
 	pack: sgemmPackers{t16: sgemmPackT16AVX2},
 }
 
@@ -194,3 +196,11 @@ func sgemmPackA6AVX2(dst, src *float32, ld, nblk int)
 //
 //go:noescape
 func sgemmDot4AVX2(k int, at, b *float32, ldb int, out *float32)
+
+// sgemmRows8AVX2 adds eight rows of B times eight columns of op(A) (packed
+// transposed, 64 floats) into eight rows of C held interleaved (64 floats
+// per 8 columns), nv vectors of 8 columns (see sgemm_dot_amd64.s): nv >= 1,
+// ranges in bounds, AVX2 and FMA.
+//
+//go:noescape
+func sgemmRows8AVX2(ap, b *float32, ldb int, c *float32, nv int)

@@ -88,3 +88,83 @@ done:
 	RET
 
 
+
+
+// ROWQ(bq, aoff) loads the B vector at bq and adds ap[q*8+i] times it to C
+// row i (Y0..Y7), the eight ap floats at aoff(AX).
+#define ROWQ(bq, aoff) \
+	VMOVUPS      bq, Y8                   ; \
+	VBROADCASTSS aoff+0(AX), Y9           ; \
+	VFMADD231PS  Y9, Y8, Y0               ; \
+	VBROADCASTSS aoff+4(AX), Y9           ; \
+	VFMADD231PS  Y9, Y8, Y1               ; \
+	VBROADCASTSS aoff+8(AX), Y9           ; \
+	VFMADD231PS  Y9, Y8, Y2               ; \
+	VBROADCASTSS aoff+12(AX), Y9          ; \
+	VFMADD231PS  Y9, Y8, Y3               ; \
+	VBROADCASTSS aoff+16(AX), Y9          ; \
+	VFMADD231PS  Y9, Y8, Y4               ; \
+	VBROADCASTSS aoff+20(AX), Y9          ; \
+	VFMADD231PS  Y9, Y8, Y5               ; \
+	VBROADCASTSS aoff+24(AX), Y9          ; \
+	VFMADD231PS  Y9, Y8, Y6               ; \
+	VBROADCASTSS aoff+28(AX), Y9          ; \
+	VFMADD231PS  Y9, Y8, Y7
+
+// func sgemmRows8AVX2(ap, b *float32, ldb int, c *float32, nv int)
+//
+// sgemmRows8AVX2 adds the products of eight rows of B with eight columns of
+// A into eight rows of C held interleaved, the small-m, non-transposed-B
+// case (C = A·B with m = 8; an FC layer's backward data pass, or its
+// forward with the weights stored K×N): for v < nv, i < 8,
+//   c[(v*8+i)*8 : +8] += Σ_q ap[q*8+i] * B[q][8v:8v+8]   (q = 0..7 in order)
+// ap is eight columns of op(A) packed transposed (64 floats); c holds C's
+// eight rows a vector of each in turn (64 floats per 8 columns), so that
+// they do not share L1 sets the way rows a power of two apart do. Each B
+// vector is loaded once and meets the eight rows' broadcasts, which feed
+// eight independent accumulators. Preconditions: nv >= 1; the eight rows of
+// B hold 8*nv floats, c 64*nv; AVX2 and FMA.
+// Registers: AX = ap, SI = &B[0][8v], R9 = ldb*4, R10 = 3*ldb*4,
+// R8 = &B[4][8v], DI = &c[64v], CX = vectors left; Y0..Y7 = C rows,
+// Y8 = a B vector, Y9 = a broadcast.
+TEXT ·sgemmRows8AVX2(SB), NOSPLIT, $0-40
+	MOVQ ap+0(FP), AX
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), R9
+	SHLQ $2, R9                   // R9 = ldb*4
+	LEAQ (R9)(R9*2), R10          // R10 = 3*ldb*4
+	MOVQ c+24(FP), DI
+	MOVQ nv+32(FP), CX
+
+rvec: // for v := 0; v < nv; v++
+	LEAQ    (SI)(R9*4), R8         // R8 = &B[4][8v]
+	VMOVUPS (DI), Y0               // C rows 0..7, columns 8v..8v+7
+	VMOVUPS 32(DI), Y1
+	VMOVUPS 64(DI), Y2
+	VMOVUPS 96(DI), Y3
+	VMOVUPS 128(DI), Y4
+	VMOVUPS 160(DI), Y5
+	VMOVUPS 192(DI), Y6
+	VMOVUPS 224(DI), Y7
+	ROWQ((SI), 0)                  // q = 0: B[0]
+	ROWQ((SI)(R9*1), 32)           // q = 1
+	ROWQ((SI)(R9*2), 64)           // q = 2
+	ROWQ((SI)(R10*1), 96)          // q = 3
+	ROWQ((R8), 128)                // q = 4
+	ROWQ((R8)(R9*1), 160)          // q = 5
+	ROWQ((R8)(R9*2), 192)          // q = 6
+	ROWQ((R8)(R10*1), 224)         // q = 7
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VMOVUPS Y6, 192(DI)
+	VMOVUPS Y7, 224(DI)
+	ADDQ    $32, SI                // B columns 8(v+1)..
+	ADDQ    $256, DI               // c's next 8 columns
+	DECQ    CX
+	JNZ     rvec
+	VZEROUPPER
+	RET

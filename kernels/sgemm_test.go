@@ -260,16 +260,18 @@ func TestSgemmSmallBlocks(t *testing.T) {
 }
 
 // TestSgemmSmallM checks the small-m paths: B read in place (NN, rows on
-// cache lines, kc capped) and dot products (NT: four rows of B per kernel
-// call, odd and even k, a last group of 1-3 rows that overlaps the one
-// before it, op(A) transposed or not), across their k blocks.
+// cache lines, kc capped), eight rows of B at a time into C (NN, m = 8,
+// with k%8 rows and n%8 columns left over) and dot products (NT: four rows
+// of B per kernel call, odd and even k, a last group of 1-3 rows that
+// overlaps the one before it, op(A) transposed or not), across their k
+// blocks.
 func TestSgemmSmallM(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(19, 20))
 		for _, m := range []int{1, 6, 8, 13, 16} {
 			for ki, k := range []int{127, 129, 300, 1030, 9733} {
 				for _, transB := range []bool{false, true} {
-					ns := []int{80}
+					ns := []int{8, 80, 83}
 					if transB {
 						ns = []int{4, 7, 80, 83}
 					}
