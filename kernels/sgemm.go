@@ -2,10 +2,11 @@
 // convolution and fully-connected layer reduces to: the exported entry points
 // (argument checks), the cache blocking and packing loops of the
 // GotoBLAS/BLIS scheme, the split of C into disjoint blocks across workers,
-// and two small-m variants (B read in place; dot products against the rows
-// of a transposed B). The micro-kernels that do the arithmetic live in
-// sgemm_generic.go (pure Go), sgemm_avx2_amd64.s and sgemm_avx512_amd64.s;
-// packing and the packing buffers are in sgemm_pack.go.
+// and three small-m variants (B read in place; dot products against the
+// rows of a transposed B; eight rows of B at a time into eight rows of C).
+// The micro-kernels that do the arithmetic live in sgemm_generic.go (pure
+// Go), sgemm_avx2_amd64.s, sgemm_avx512_amd64.s and sgemm_dot_amd64.s (the
+// small-m ones); packing and the packing buffers are in sgemm_pack.go.
 
 package kernels
 
@@ -171,7 +172,7 @@ type sgemmJob struct {
 	directB        bool      // the kernel reads B in place (NN, few rows of C)
 	dot            bool      // dot products against B's rows (NT, m <= 8)
 	rows           bool      // B's rows eight at a time into C's (NN, m = 8)
-	at             []float32 // dot: op(A) transposed, k×8 (kept between calls)
+	at             []float32 // dot, rows: alpha*op(A) transposed, k×8 (kept between calls)
 	cell           func(lo, hi int)
 }
 
@@ -215,11 +216,7 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	if j.dot || j.rows {
 		j.directB = false
 		j.pm, j.pn = 1, min(w, (n+kr.nr-1)/kr.nr)
-		scale := float32(1)
-		if j.rows {
-			scale = alpha
-		}
-		j.packAT(scale)
+		j.packAT()
 	}
 	if j.pm*j.pn == 1 {
 		j.runCells(0, 1)
@@ -403,10 +400,11 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 	}
 }
 
-// packAT packs op(A) (m <= 8 rows) transposed and times scale into j.at
-// for the dot and rows kernels: at[p*8+i] = scale*op(A)[i][p], zero for
+// packAT packs op(A) (m <= 8 rows) transposed and times alpha into j.at
+// for the dot and rows kernels: at[p*8+i] = alpha*op(A)[i][p], zero for
 // i >= m.
-func (j *sgemmJob) packAT(scale float32) {
+func (j *sgemmJob) packAT() {
+	scale := j.alpha
 	j.at = growFloats(j.at, 8*j.k)
 	at := j.at[:8*j.k]
 	if j.m < 8 {
@@ -447,7 +445,7 @@ func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
 			o := out[(r-base)*8 : (r-base)*8+8]
 			for i := 0; i < j.m; i++ {
 				c := &j.c[i*j.ldc+r]
-				v := j.alpha * o[i]
+				v := o[i] // alpha is in j.at
 				if j.beta != 0 {
 					v += float32(j.beta * *c)
 				}
