@@ -87,9 +87,6 @@ done:
 	VZEROUPPER
 	RET
 
-
-
-
 // ROWQ(bq, aoff) loads the B vector at bq and adds ap[q*8+i] times it to C
 // row i (Y0..Y7), the eight ap floats at aoff(AX).
 #define ROWQ(bq, aoff) \
