@@ -3,8 +3,8 @@
 // (argument checks), the cache blocking and packing loops of the
 // GotoBLAS/BLIS scheme, the split of C into disjoint blocks across workers,
 // and three small-m variants (B read in place; dot products against the
-// rows of a transposed B; eight rows of B at a time into eight rows of C).
-// The micro-kernels that do the arithmetic live in sgemm_generic.go (pure
+// rows of a transposed B; eight rows of B at a time into eight rows of C,
+// in sgemm_rows.go). The micro-kernels that do the arithmetic live in sgemm_generic.go (pure
 // Go), sgemm_avx2_amd64.s, sgemm_avx512_amd64.s and sgemm_dot_amd64.s (the
 // small-m ones); packing and the packing buffers are in sgemm_pack.go.
 
@@ -173,12 +173,16 @@ type sgemmJob struct {
 	dot            bool      // dot products against B's rows (NT, m <= 8)
 	rows           bool      // B's rows eight at a time into C's (NN, m = 8)
 	at             []float32 // dot, rows: alpha*op(A) transposed, k×8 (kept between calls)
+	part           []float32 // rows: the K chunks' partial sums of C, interleaved (kept)
+	chunks         int       // rows: how many K chunks
 	cell           func(lo, hi int)
+	rowsCell       func(lo, hi int) // rows: runRowsCells, bound once
+	rowsSum        func(lo, hi int) // rows: sumRowsParts, bound once
 }
 
 var sgemmJobs = newFreeList(64, func() *sgemmJob {
 	j := new(sgemmJob)
-	j.cell = j.runCells
+	j.cell, j.rowsCell, j.rowsSum = j.runCells, j.runRowsCells, j.sumRowsParts
 	return j
 })
 
@@ -211,14 +215,17 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	// no packing of B at all.
 	j.dot = transB && m <= 8 && k >= 64 && n >= 4 && kr.dot != nil
 	// C = A·B with eight rows (an FC layer's backward data pass at batch
-	// 8): B's rows stream eight at a time along the worker's columns.
+	// 8): B's rows stream eight at a time, each worker through its own
+	// chunks of K (see sgemm_rows.go).
 	j.rows = !transB && m == 8 && k >= 64 && n >= 8 && kr.rows != nil
 	if j.dot || j.rows {
 		j.directB = false
 		j.pm, j.pn = 1, min(w, (n+kr.nr-1)/kr.nr)
 		j.packAT()
 	}
-	if j.pm*j.pn == 1 {
+	if j.rows {
+		j.runRows(w)
+	} else if j.pm*j.pn == 1 {
 		j.runCells(0, 1)
 	} else {
 		ParallelFor(j.pm*j.pn, 1, j.cell)
@@ -261,8 +268,6 @@ func (j *sgemmJob) runCells(lo, hi int) {
 		case i0 >= i1 || j0 >= j1:
 		case j.dot:
 			j.dotBlock(buf, j0, j1)
-		case j.rows:
-			j.rowsBlock(buf, j0, j1)
 		default:
 			j.block(buf, i0, i1, j0, j1)
 		}
@@ -451,60 +456,6 @@ func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
 				}
 				*c = v
 			}
-		}
-	}
-}
-
-// rowsBlock computes columns [j0, j1) of C = alpha*op(A)·B + beta*C for
-// m = 8 with kr.rows: each group of eight rows of B, read along the block's
-// columns (eight streams from memory, each as long as the block is wide,
-// against the 6×16 tiles' many short ones), is added into the block's rows
-// of C held interleaved in buf.rows (alpha is in j.at); C is written once
-// at the end. The k%8 last rows and the n%8 last columns (only in the last
-// block, so the sums do not depend on the worker split) are done in Go.
-func (j *sgemmJob) rowsBlock(buf *sgemmBuf, j0, j1 int) {
-	nv, k8 := (j1-j0)/8, j.k/8*8
-	if nv > 0 {
-		buf.rows = growFloats(buf.rows, 64*nv)
-		sc := buf.rows[:64*nv]
-		clear(sc)
-		for p := 0; p < k8; p += 8 {
-			j.kr.rows(&j.at[p*8], &j.b[p*j.ldb+j0], j.ldb, &sc[0], nv)
-		}
-		for p := k8; p < j.k; p++ {
-			brow := j.b[p*j.ldb+j0 : p*j.ldb+j0+8*nv]
-			for v := 0; v < nv; v++ {
-				bv := brow[v*8 : v*8+8]
-				for i := 0; i < 8; i++ {
-					a := j.at[p*8+i]
-					s := sc[(v*8+i)*8 : (v*8+i)*8+8]
-					for l, x := range bv {
-						s[l] += a * x
-					}
-				}
-			}
-		}
-		for i := 0; i < 8; i++ {
-			ci := j.c[i*j.ldc+j0 : i*j.ldc+j0+8*nv]
-			for x := range ci {
-				s := sc[(x/8*8+i)*8+x%8]
-				if j.beta != 0 {
-					s += float32(j.beta * ci[x])
-				}
-				ci[x] = s
-			}
-		}
-	}
-	for jj := j0 + 8*nv; jj < j1; jj++ {
-		for i := 0; i < 8; i++ {
-			s := float32(0)
-			for p := 0; p < j.k; p++ {
-				s += j.at[p*8+i] * j.b[p*j.ldb+jj]
-			}
-			if j.beta != 0 {
-				s += float32(j.beta * j.c[i*j.ldc+jj])
-			}
-			j.c[i*j.ldc+jj] = s
 		}
 	}
 }

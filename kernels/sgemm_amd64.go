@@ -6,6 +6,8 @@
 
 package kernels
 
+import "unsafe"
+
 // sgemmMicro6x16AVX2 is the AVX2+FMA twin of sgemmMicro4x4Generic for a 6×16
 // tile (see sgemm_avx2_amd64.s): kc >= 1, Ap holds 6*kc floats and B
 // (kc-1)*ldb+16, the tile of C is in bounds, and the CPU has AVX2 and FMA.
@@ -46,7 +48,7 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
-	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, rows: sgemmRows8AVX2,
+	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, rows: sgemmRowsAVX2,
 	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
 		sgemmMicro4x16AVX2, sgemmMicro5x16AVX2},
@@ -123,7 +125,7 @@ var avx512Kernel = sgemmKernel{
 	// and the transposing packing loop (16 rows at a time) serve this kernel
 	// too.
 	dot:  sgemmDot4AVX2,
-	rows: sgemmRows8AVX2,
+	rows: sgemmRowsAVX2,
 	pack: sgemmPackers{t16: sgemmPackT16AVX2},
 }
 
@@ -204,3 +206,23 @@ func sgemmDot4AVX2(k int, at, b *float32, ldb int, out *float32)
 //
 //go:noescape
 func sgemmRows8AVX2(ap, b *float32, ldb int, c *float32, nv int)
+
+// sgemmRows8x24AVX2 is sgemmRows8AVX2 on nt groups of three vectors (24
+// columns), in two 4×24 register tiles: the same sums, fewer loads (see
+// sgemm_dot_amd64.s): nt >= 1, ranges in bounds, AVX2 and FMA.
+//
+//go:noescape
+func sgemmRows8x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
+
+// sgemmRowsAVX2 is the rows kernel: sgemmRows8x24AVX2 on the vectors in
+// groups of three, sgemmRows8AVX2 on the one or two left over.
+func sgemmRowsAVX2(ap, b *float32, ldb int, c *float32, nv int) {
+	nt := nv / 3
+	if nt > 0 {
+		sgemmRows8x24AVX2(ap, b, ldb, c, nt)
+	}
+	if r := nv - 3*nt; r > 0 {
+		sgemmRows8AVX2(ap, (*float32)(unsafe.Add(unsafe.Pointer(b), 96*nt)), ldb,
+			(*float32)(unsafe.Add(unsafe.Pointer(c), 768*nt)), r)
+	}
+}

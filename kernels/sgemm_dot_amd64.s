@@ -4,7 +4,10 @@
 // (C = A·Bᵀ with m <= 8, the FC forward pass): four rows of B at a time,
 // each streamed once along its whole length, against op(A) packed
 // transposed (8 floats per column), so that the accumulators hold columns of
-// C and no horizontal sums are needed.
+// C and no horizontal sums are needed; and the kernels of the small-m,
+// non-transposed-B product (C = A·B with m = 8, see sgemm_rows.go), which
+// add eight rows of B at a time into eight rows of C held interleaved:
+// one vector of 8 columns at a time, or three in two 4×24 register tiles.
 
 #include "textflag.h"
 
@@ -163,5 +166,109 @@ rvec: // for v := 0; v < nv; v++
 	ADDQ    $256, DI               // c's next 8 columns
 	DECQ    CX
 	JNZ     rvec
+	VZEROUPPER
+	RET
+
+// LOADC12(r) loads C rows r/32 .. r/32+3 of three vectors of 8 columns
+// (interleaved: 256 bytes per vector, 32 per row) into Y0..Y11, row i of
+// vector t in Y(3i+t); STOREC12(r) stores them back.
+#define LOADC12(r) \
+	VMOVUPS r+0(DI), Y0    ; \
+	VMOVUPS r+256(DI), Y1  ; \
+	VMOVUPS r+512(DI), Y2  ; \
+	VMOVUPS r+32(DI), Y3   ; \
+	VMOVUPS r+288(DI), Y4  ; \
+	VMOVUPS r+544(DI), Y5  ; \
+	VMOVUPS r+64(DI), Y6   ; \
+	VMOVUPS r+320(DI), Y7  ; \
+	VMOVUPS r+576(DI), Y8  ; \
+	VMOVUPS r+96(DI), Y9   ; \
+	VMOVUPS r+352(DI), Y10 ; \
+	VMOVUPS r+608(DI), Y11
+
+#define STOREC12(r) \
+	VMOVUPS Y0, r+0(DI)    ; \
+	VMOVUPS Y1, r+256(DI)  ; \
+	VMOVUPS Y2, r+512(DI)  ; \
+	VMOVUPS Y3, r+32(DI)   ; \
+	VMOVUPS Y4, r+288(DI)  ; \
+	VMOVUPS Y5, r+544(DI)  ; \
+	VMOVUPS Y6, r+64(DI)   ; \
+	VMOVUPS Y7, r+320(DI)  ; \
+	VMOVUPS Y8, r+576(DI)  ; \
+	VMOVUPS Y9, r+96(DI)   ; \
+	VMOVUPS Y10, r+352(DI) ; \
+	VMOVUPS Y11, r+608(DI)
+
+// ROW3(b0, b1, b2, aoff) loads three B vectors of one row (b0..b2) and adds
+// ap[aoff/4 + i] times them to the four rows' accumulators (Y(3i+t)).
+#define ROW3(b0, b1, b2, aoff) \
+	VMOVUPS      b0, Y12                  ; \
+	VMOVUPS      b1, Y13                  ; \
+	VMOVUPS      b2, Y14                  ; \
+	VBROADCASTSS aoff+0(AX), Y15          ; \
+	VFMADD231PS  Y15, Y12, Y0             ; \
+	VFMADD231PS  Y15, Y13, Y1             ; \
+	VFMADD231PS  Y15, Y14, Y2             ; \
+	VBROADCASTSS aoff+4(AX), Y15          ; \
+	VFMADD231PS  Y15, Y12, Y3             ; \
+	VFMADD231PS  Y15, Y13, Y4             ; \
+	VFMADD231PS  Y15, Y14, Y5             ; \
+	VBROADCASTSS aoff+8(AX), Y15          ; \
+	VFMADD231PS  Y15, Y12, Y6             ; \
+	VFMADD231PS  Y15, Y13, Y7             ; \
+	VFMADD231PS  Y15, Y14, Y8             ; \
+	VBROADCASTSS aoff+12(AX), Y15         ; \
+	VFMADD231PS  Y15, Y12, Y9             ; \
+	VFMADD231PS  Y15, Y13, Y10            ; \
+	VFMADD231PS  Y15, Y14, Y11
+
+// PASS4(a) adds the eight rows of B times ap's floats a/4 .. a/4+3 of each
+// row's eight (C rows a/4 .. a/4+3) into Y0..Y11.
+#define PASS4(a) \
+	ROW3((SI), 32(SI), 64(SI), a)                                  ; \
+	ROW3((SI)(R9*1), 32(SI)(R9*1), 64(SI)(R9*1), a+32)             ; \
+	ROW3((SI)(R9*2), 32(SI)(R9*2), 64(SI)(R9*2), a+64)             ; \
+	ROW3((SI)(R10*1), 32(SI)(R10*1), 64(SI)(R10*1), a+96)          ; \
+	ROW3((R8), 32(R8), 64(R8), a+128)                              ; \
+	ROW3((R8)(R9*1), 32(R8)(R9*1), 64(R8)(R9*1), a+160)            ; \
+	ROW3((R8)(R9*2), 32(R8)(R9*2), 64(R8)(R9*2), a+192)            ; \
+	ROW3((R8)(R10*1), 32(R8)(R10*1), 64(R8)(R10*1), a+224)
+
+// func sgemmRows8x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
+//
+// sgemmRows8x24AVX2 is sgemmRows8AVX2 on three vectors (24 columns) at a
+// time, nt times: C rows 0-3, then rows 4-7, each a 4×24 register tile
+// (twelve accumulators) that meets every B vector it loads with four
+// broadcasts, so a multiply-add needs 7/12 of a load instead of 9/8 (the
+// one-vector kernel is bound by its loads at about 60% of the FMA peak).
+// The second pass reads the 768 bytes of B again from L1. Each element of
+// C adds the same products in the same order as in sgemmRows8AVX2, so the
+// two kernels give the same bits. Preconditions: nt >= 1; the eight rows of
+// B hold 24*nt floats, c 192*nt; AVX2 and FMA.
+// Registers: AX = ap, SI = &B[0][24t], R9 = ldb*4, R10 = 3*ldb*4,
+// R8 = &B[4][24t], DI = &c[192t], CX = triples left; Y0..Y11 = C,
+// Y12..Y14 = B vectors, Y15 = a broadcast.
+TEXT ·sgemmRows8x24AVX2(SB), NOSPLIT, $0-40
+	MOVQ ap+0(FP), AX
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ c+24(FP), DI
+	MOVQ nt+32(FP), CX
+
+tvec: // for t := 0; t < nt; t++
+	LEAQ (SI)(R9*4), R8
+	LOADC12(0)
+	PASS4(0)
+	STOREC12(0)
+	LOADC12(128)
+	PASS4(16)
+	STOREC12(128)
+	ADDQ $96, SI
+	ADDQ $768, DI
+	DECQ CX
+	JNZ  tvec
 	VZEROUPPER
 	RET

@@ -12,7 +12,6 @@ import "unsafe"
 // of B and an mr×nr tile for edges, each 64-byte aligned.
 type sgemmBuf struct {
 	a, b, tile []float32
-	rows       []float32 // the rows path's eight rows of C, interleaved
 }
 
 // getBuf returns a packing buffer for kr, a kept one when there is one.

@@ -261,7 +261,8 @@ func TestSgemmSmallBlocks(t *testing.T) {
 
 // TestSgemmSmallM checks the small-m paths: B read in place (NN, rows on
 // cache lines, kc capped), eight rows of B at a time into C (NN, m = 8,
-// with k%8 rows and n%8 columns left over) and dot products (NT: four rows
+// with k%8 rows and n%8 columns left over, K in one, four and eight
+// chunks, vectors of 8 columns in groups of three and one or two left) and dot products (NT: four rows
 // of B per kernel call, odd and even k, a last group of 1-3 rows that
 // overlaps the one before it, op(A) transposed or not), across their k
 // blocks.
@@ -269,9 +270,9 @@ func TestSgemmSmallM(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(19, 20))
 		for _, m := range []int{1, 6, 8, 13, 16} {
-			for ki, k := range []int{127, 129, 300, 1030, 9733} {
+			for ki, k := range []int{127, 129, 300, 1030, 9733, 17011} {
 				for _, transB := range []bool{false, true} {
-					ns := []int{8, 80, 83}
+					ns := []int{8, 40, 80, 83}
 					if transB {
 						ns = []int{4, 7, 80, 83}
 					}
@@ -303,12 +304,17 @@ func TestSgemmWorkersSameBits(t *testing.T) {
 	defer SetThreads(SetThreads(1))
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(11, 12))
-		shapes := [][3]int{{130, 150, 300}, {8, 1000, 600}, {500, 20, 300}}
+		// The fourth figure, when 1, makes B non-transposed: with m = 8 the
+		// rows path, whose K chunks (4500: two) are shared out to workers
+		// and whose column bands (600: one chunk) start and end off the
+		// 24-column tiles of its kernel (the leftover vectors go to another
+		// kernel, which must give the same bits).
+		shapes := [][4]int{{130, 150, 300, 0}, {8, 1000, 600, 0}, {500, 20, 300, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}}
 		if testing.Short() {
-			shapes = [][3]int{{70, 100, 300}, {8, 600, 450}, {300, 20, 350}}
+			shapes = [][4]int{{70, 100, 300, 0}, {8, 600, 450, 0}, {300, 20, 350, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}}
 		}
 		for _, sh := range shapes {
-			base := newSgemmCase(rng, false, true, sh[0], sh[1], sh[2], 1, -0.5, 1)
+			base := newSgemmCase(rng, false, sh[3] == 0, sh[0], sh[1], sh[2], 1, -0.5, 1)
 			c0 := clone(base.c)
 			SetThreads(1)
 			want := base.run(t, Sgemm)
