@@ -399,7 +399,7 @@ func TestSgemmNoAllocs(t *testing.T) {
 	cases := []struct {
 		transB  bool
 		m, n, k int
-	}{{true, 128, 160, 192}, {true, 8, 400, 700}, {false, 8, 512, 600}}
+	}{{true, 128, 160, 192}, {true, 8, 400, 700}, {false, 8, 512, 600}, {false, 8, 100, 4500}}
 	for _, w := range []int{1, 2} {
 		SetThreads(w)
 		forEachISA(t, func(t *testing.T) {
