@@ -104,6 +104,9 @@ type sgemmKernel struct {
 	// the 8 columns of op(A) packed transposed (see sgemmDot4AVX2): the
 	// transposed-B, m <= 8 case.
 	dot func(k int, at, b *float32, ldb int, out *float32)
+	// dot6, when not nil, is dot for six rows of B, with the same bits per
+	// row (out holds 48 floats).
+	dot6 func(k int, at, b *float32, ldb int, out *float32)
 	// rows, when not nil, adds eight rows of B times eight columns of
 	// op(A) packed transposed into eight rows of C held interleaved (see
 	// sgemmRows8AVX2): the non-transposed-B, m = 8 case.
@@ -429,24 +432,26 @@ func (j *sgemmJob) packAT() {
 }
 
 // dotBlock computes columns [j0, j1) of C = alpha*op(A)·Bᵀ + beta*C for
-// m <= 8 with kr.dot, four rows of B per call, each read once along its
-// whole length: few streams from memory, each long, which is what the
-// hardware prefetcher serves best (the earlier layout, which kept op(A) in
-// L1 and so read 12 rows of B in turn in 2 KiB runs, reached 58-65% of the
-// streaming-read ceiling on fc6 here; this one 81-84%). The packed op(A)
-// (8 floats a column) comes from L2 or L3 at twice B's bytes. A last group
-// of fewer than four rows takes the four ending at j1 (n >= 4) and keeps its
-// own, so every row's sums are the same whatever the worker split.
+// m <= 8 with kr.dot6 (six rows of B per call) or kr.dot (four), each row
+// read once along its whole length: few streams from memory, each long,
+// which is what the hardware prefetcher serves best (the earlier layout,
+// which kept op(A) in L1 and so read 12 rows of B in turn in 2 KiB runs,
+// reached 58-65% of the streaming-read ceiling on fc6 here). The packed
+// op(A) (8 floats a column) comes from L2 or L3, at 4/3 of B's bytes with
+// six rows a call (twice with four). A last group of fewer rows than a call
+// takes the rows ending at j1 (n >= 4) and keeps its own; both kernels
+// make each row's sums the same way, so every row's bits are the same
+// whatever the worker split.
 func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
-	out := buf.tile[:32] // not a local array: it would escape through kr.dot
-	for jj := j0; jj < j1; jj += 4 {
-		q := min(4, j1-jj)
-		base := jj
-		if q < 4 {
-			base = j1 - 4
+	out := buf.tile[:48] // not a local array: it would escape through kr.dot
+	for jj := j0; jj < j1; {
+		g, dot := 4, j.kr.dot
+		if j.kr.dot6 != nil && j1-jj >= 6 {
+			g, dot = 6, j.kr.dot6
 		}
-		j.kr.dot(j.k, &j.at[0], &j.b[base*j.ldb], j.ldb, &out[0])
-		for r := jj; r < jj+q; r++ {
+		base := min(jj, j1-g)
+		dot(j.k, &j.at[0], &j.b[base*j.ldb], j.ldb, &out[0])
+		for r := jj; r < base+g; r++ {
 			o := out[(r-base)*8 : (r-base)*8+8]
 			for i := 0; i < j.m; i++ {
 				c := &j.c[i*j.ldc+r]
@@ -457,5 +462,6 @@ func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
 				*c = v
 			}
 		}
+		jj = base + g
 	}
 }

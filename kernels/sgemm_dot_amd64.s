@@ -90,6 +90,109 @@ done:
 	VZEROUPPER
 	RET
 
+// func sgemmDot6AVX2(k int, at, b *float32, ldb int, out *float32)
+//
+// sgemmDot6AVX2 is sgemmDot4AVX2 for six rows of B: out[j*8+i] for j < 6.
+// Each column of at now meets six rows of B instead of four, so at (which
+// comes from L2 or L3: 8 floats per column, twice B's bytes with four rows)
+// is read 1.33 times B's bytes. Each row's sums are made exactly as in
+// sgemmDot4AVX2 (even and odd p apart, added at the end), so the two give
+// the same bits. Preconditions: k >= 1; at holds 8*k floats, each of the
+// six rows k; AVX2 and FMA.
+// Registers: AX = &at[p*8], SI = &b[0][p], R8 = &b[4][p], R9 = ldb*4,
+// R10 = 3*ldb*4, CX = pairs of p left; Y0..Y5 rows 0..5 (even p),
+// Y6..Y11 (odd p), Y12, Y13 = at columns p, p+1, Y14, Y15 broadcasts of b.
+TEXT ·sgemmDot6AVX2(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ at+8(FP), AX
+	MOVQ b+16(FP), SI
+	MOVQ ldb+24(FP), R9
+	SHLQ $2, R9                  // R9 = ldb*4 (bytes)
+	LEAQ (R9)(R9*2), R10         // R10 = 3*ldb*4
+	LEAQ (SI)(R9*4), R8          // R8 = &b[4][0]
+	MOVQ out+32(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	MOVQ CX, DX
+	SHRQ $1, CX                  // CX = k/2 pairs
+	JZ   tail6
+
+pair6: // for each pair p, p+1
+	VMOVUPS      (AX), Y12           // at column p
+	VMOVUPS      32(AX), Y13         // at column p+1
+	VBROADCASTSS (SI), Y14           // b[0][p]
+	VFMADD231PS  Y14, Y12, Y0
+	VBROADCASTSS (SI)(R9*1), Y15     // b[1][p]
+	VFMADD231PS  Y15, Y12, Y1
+	VBROADCASTSS (SI)(R9*2), Y14     // b[2][p]
+	VFMADD231PS  Y14, Y12, Y2
+	VBROADCASTSS (SI)(R10*1), Y15    // b[3][p]
+	VFMADD231PS  Y15, Y12, Y3
+	VBROADCASTSS (R8), Y14           // b[4][p]
+	VFMADD231PS  Y14, Y12, Y4
+	VBROADCASTSS (R8)(R9*1), Y15     // b[5][p]
+	VFMADD231PS  Y15, Y12, Y5
+	VBROADCASTSS 4(SI), Y14          // b[0][p+1]
+	VFMADD231PS  Y14, Y13, Y6
+	VBROADCASTSS 4(SI)(R9*1), Y15
+	VFMADD231PS  Y15, Y13, Y7
+	VBROADCASTSS 4(SI)(R9*2), Y14
+	VFMADD231PS  Y14, Y13, Y8
+	VBROADCASTSS 4(SI)(R10*1), Y15
+	VFMADD231PS  Y15, Y13, Y9
+	VBROADCASTSS 4(R8), Y14
+	VFMADD231PS  Y14, Y13, Y10
+	VBROADCASTSS 4(R8)(R9*1), Y15
+	VFMADD231PS  Y15, Y13, Y11
+	ADDQ         $64, AX
+	ADDQ         $8, SI
+	ADDQ         $8, R8
+	DECQ         CX
+	JNZ          pair6
+
+tail6: // an odd last p
+	TESTQ        $1, DX
+	JZ           done6
+	VMOVUPS      (AX), Y12
+	VBROADCASTSS (SI), Y14
+	VFMADD231PS  Y14, Y12, Y0
+	VBROADCASTSS (SI)(R9*1), Y15
+	VFMADD231PS  Y15, Y12, Y1
+	VBROADCASTSS (SI)(R9*2), Y14
+	VFMADD231PS  Y14, Y12, Y2
+	VBROADCASTSS (SI)(R10*1), Y15
+	VFMADD231PS  Y15, Y12, Y3
+	VBROADCASTSS (R8), Y14
+	VFMADD231PS  Y14, Y12, Y4
+	VBROADCASTSS (R8)(R9*1), Y15
+	VFMADD231PS  Y15, Y12, Y5
+
+done6:
+	VADDPS  Y6, Y0, Y0
+	VADDPS  Y7, Y1, Y1
+	VADDPS  Y8, Y2, Y2
+	VADDPS  Y9, Y3, Y3
+	VADDPS  Y10, Y4, Y4
+	VADDPS  Y11, Y5, Y5
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	VMOVUPS Y4, 128(DI)
+	VMOVUPS Y5, 160(DI)
+	VZEROUPPER
+	RET
+
 // ROWQ(bq, aoff) loads the B vector at bq and adds ap[q*8+i] times it to C
 // row i (Y0..Y7), the eight ap floats at aoff(AX).
 #define ROWQ(bq, aoff) \

@@ -235,7 +235,7 @@ func TestSgemmKernelEdges(t *testing.T) {
 // shapes cross many kc, mc and nc boundaries.
 func smallBlocked(kr *sgemmKernel) *sgemmKernel {
 	s := &sgemmKernel{name: kr.name + "-small", mr: kr.mr, nr: kr.nr, micro: kr.micro, edge: kr.edge, half: kr.half, direct: kr.direct,
-		dot: kr.dot, pack: kr.pack}
+		dot: kr.dot, dot6: kr.dot6, pack: kr.pack}
 	s.once.Do(func() {})
 	s.kc, s.mc, s.nc = 5, 2*kr.mr, 3*kr.nr
 	s.bufs = newFreeList(4, s.newBuf)
