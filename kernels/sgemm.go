@@ -4,9 +4,10 @@
 // GotoBLAS/BLIS scheme, the split of C into disjoint blocks across workers,
 // and three small-m variants (B read in place; dot products against the
 // rows of a transposed B; eight rows of B at a time into eight rows of C,
-// in sgemm_rows.go). The micro-kernels that do the arithmetic live in sgemm_generic.go (pure
-// Go), sgemm_avx2_amd64.s, sgemm_avx512_amd64.s and sgemm_dot_amd64.s (the
-// small-m ones); packing and the packing buffers are in sgemm_pack.go.
+// in sgemm_rows.go). The micro-kernels that do the arithmetic live in
+// sgemm_generic.go (pure Go), sgemm_avx2_amd64.s, sgemm_avx512_amd64.s and
+// sgemm_dot_amd64.s (the small-m ones); packing and the packing buffers are
+// in sgemm_pack.go.
 
 package kernels
 
