@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gocnn/gocnn/data"
@@ -319,6 +320,22 @@ func (r *run) repeatSampler(labels []int) (data.RepeatSampler, bool) {
 	return rs, false
 }
 
+// overrides names the flags that replace part of the imbalance rule's
+// choice (the rule line describes the plan before them), or "".
+func (r *run) overrides() string {
+	var o []string
+	if r.cfg.MinorityRepeat > 0 {
+		o = append(o, fmt.Sprintf("-minority-repeat %d", r.cfg.MinorityRepeat))
+	}
+	if r.cfg.PosWeight > 0 && r.k == 2 {
+		o = append(o, fmt.Sprintf("-pos-weight %g", r.cfg.PosWeight))
+	}
+	if len(o) == 0 {
+		return ""
+	}
+	return strings.Join(o, ", ") + " (the strategy line above gives the figures in use)"
+}
+
 // describe prints what the trainer is about to do.
 func (r *run) describe(head string) {
 	p := r.plan
@@ -334,6 +351,9 @@ func (r *run) describe(head string) {
 	r.log.say("imbalance: %s -> strategy %q (%s%s)", r.cfg.Imbalance, r.strategy, r.loss.desc, repeat)
 	if r.cfg.Imbalance == "auto" {
 		r.log.say("  rule: %s", p.Reason)
+		if o := r.overrides(); o != "" {
+			r.log.say("  set by flags instead: %s", o)
+		}
 	}
 	if m.Spec.Head == HeadCompact && m.Spec.Dropout > 0 {
 		head = fmt.Sprintf("%s (dropout %g)", head, m.Spec.Dropout)

@@ -43,6 +43,7 @@ func TestTrainRepeatsTheMinority(t *testing.T) {
 	assert.False(t, rs.Random, "the default order is stratified")
 	assert.InDelta(t, full/4, posWeight(r), 1e-5)
 	assert.Contains(t, r.cfg.Log.(*bytes.Buffer).String(), `each "square" image 4 times per epoch`)
+	assert.NotContains(t, r.cfg.Log.(*bytes.Buffer).String(), "set by flags")
 
 	cfg := quiet(t, base)
 	cfg.MinorityRepeat, cfg.JSON = 2, true
@@ -59,6 +60,8 @@ func TestTrainRepeatsTheMinority(t *testing.T) {
 	require.NoError(t, err)
 	assert.IsType(t, data.StratifiedSampler{}, r.loader.Sampler())
 	assert.InDelta(t, full, posWeight(r), 1e-4)
+	assert.Contains(t, r.cfg.Log.(*bytes.Buffer).String(), "set by flags instead: -minority-repeat 1",
+		"the rule line describes the plan before the flag; the flag is named after it")
 
 	cfg = quiet(t, base)
 	cfg.PosWeight = 3
@@ -66,6 +69,7 @@ func TestTrainRepeatsTheMinority(t *testing.T) {
 	require.NoError(t, err)
 	assert.IsType(t, data.StratifiedSampler{}, r.loader.Sampler(), "an explicit weight is the whole remedy")
 	assert.InDelta(t, 3, posWeight(r), 1e-6)
+	assert.Contains(t, r.cfg.Log.(*bytes.Buffer).String(), "set by flags instead: -pos-weight 3")
 
 	cfg = quiet(t, base)
 	cfg.Imbalance = "focal"
