@@ -108,6 +108,10 @@ type sgemmKernel struct {
 	// dot6, when not nil, is dot for six rows of B, with the same bits per
 	// row (out holds 48 floats).
 	dot6 func(k int, at, b *float32, ldb int, out *float32)
+	// dot16, when not nil, computes the dot products of six rows of B with
+	// sixteen columns of op(A) packed transposed: out[j*16+i] (see
+	// sgemmDot6x16AVX2), the transposed-B, 8 < m <= 32 case.
+	dot16 func(k int, at, b *float32, ldb int, out *float32)
 	// rows, when not nil, adds eight rows of B times eight columns of
 	// op(A) packed transposed into eight rows of C held interleaved (see
 	// sgemmRows8AVX2): the non-transposed-B, m = 8 case.
@@ -176,7 +180,8 @@ type sgemmJob struct {
 	directB        bool      // the kernel reads B in place (NN, few rows of C)
 	dot            bool      // dot products against B's rows (NT, m <= 8)
 	rows           bool      // B's rows eight at a time into C's (NN, m = 8)
-	at             []float32 // dot, rows: alpha*op(A) transposed, k×8 (kept between calls)
+	dot16          bool      // dot products, sixteen rows of op(A) at a time (NT, 8 < m <= 32)
+	at             []float32 // dot, rows, dot16: alpha*op(A) transposed (see packAT; kept between calls)
 	part           []float32 // rows: the K chunks' partial sums of C, interleaved (kept)
 	chunks         int       // rows: how many K chunks
 	cell           func(lo, hi int)
@@ -222,10 +227,22 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	// 8): B's rows stream eight at a time, each worker through its own
 	// chunks of K (see sgemm_rows.go).
 	j.rows = !transB && m == 8 && k >= 64 && n >= 8 && kr.rows != nil
-	if j.dot || j.rows {
+	// C = A·Bᵀ with 9 to 32 rows (the FC forward pass at batch 16 or 32):
+	// dot products of six rows of B with sixteen of op(A) at a time, in one
+	// or two passes (see sgemm_dot16.go). With fewer than 16*m rows of B
+	// the packed op(A), read once per six rows, costs more than packing B
+	// (32x64x25088: 45 GFLOP/s against the general path's 89); at m = 64
+	// the general path won on B in cache (64x1024x4096) and lost on B in
+	// memory (64x1024x25088, 64x4096x25088), so 32 is the cap.
+	j.dot16 = transB && m > 8 && m <= 32 && n >= 16*m && k >= 64 && kr.dot16 != nil
+	if j.dot || j.rows || j.dot16 {
 		j.directB = false
 		j.pm, j.pn = 1, min(w, (n+kr.nr-1)/kr.nr)
-		j.packAT()
+		width := 8
+		if j.dot16 {
+			width = 16
+		}
+		j.packAT(width)
 	}
 	if j.rows {
 		j.runRows(w)
@@ -272,6 +289,8 @@ func (j *sgemmJob) runCells(lo, hi int) {
 		case i0 >= i1 || j0 >= j1:
 		case j.dot:
 			j.dotBlock(buf, j0, j1)
+		case j.dot16:
+			j.dot16Block(buf, j0, j1)
 		default:
 			j.block(buf, i0, i1, j0, j1)
 		}
@@ -409,25 +428,29 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 	}
 }
 
-// packAT packs op(A) (m <= 8 rows) transposed and times alpha into j.at
-// for the dot and rows kernels: at[p*8+i] = alpha*op(A)[i][p], zero for
-// i >= m.
-func (j *sgemmJob) packAT() {
+// packAT packs op(A) transposed and times alpha into j.at for the dot and
+// rows kernels, in passes of width rows (8 or 16): pass h holds rows
+// [h*width, h*width+width) as at[h*width*k + p*width + i] =
+// alpha*op(A)[h*width+i][p], zero for rows past m.
+func (j *sgemmJob) packAT(width int) {
 	scale := j.alpha
-	j.at = growFloats(j.at, 8*j.k)
-	at := j.at[:8*j.k]
-	if j.m < 8 {
+	size := (j.m + width - 1) / width * width * j.k
+	j.at = growFloats(j.at, size)
+	at := j.at[:size]
+	if j.m%width != 0 {
 		clear(at)
 	}
 	for i := 0; i < j.m; i++ {
+		pass := at[i/width*width*j.k:]
+		ii := i % width
 		if j.transA {
 			for p := 0; p < j.k; p++ {
-				at[p*8+i] = scale * j.a[p*j.lda+i]
+				pass[p*width+ii] = scale * j.a[p*j.lda+i]
 			}
 			continue
 		}
 		for p, v := range j.a[i*j.lda : i*j.lda+j.k] {
-			at[p*8+i] = scale * v
+			pass[p*width+ii] = scale * v
 		}
 	}
 }

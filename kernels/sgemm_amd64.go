@@ -49,7 +49,8 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
 	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, rows: sgemmRowsAVX2,
-	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2},
+	dot16: sgemmDot6x16AVX2,
+	pack:  sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
 		sgemmMicro4x16AVX2, sgemmMicro5x16AVX2},
 }
@@ -124,10 +125,11 @@ var avx512Kernel = sgemmKernel{
 	// AVX-512 CPUs have AVX2: the bandwidth-bound small-m paths (dot, rows)
 	// and the transposing packing loop (16 rows at a time) serve this kernel
 	// too.
-	dot:  sgemmDot4AVX2,
-	dot6: sgemmDot6AVX2,
-	rows: sgemmRowsAVX2,
-	pack: sgemmPackers{t16: sgemmPackT16AVX2},
+	dot:   sgemmDot4AVX2,
+	dot6:  sgemmDot6AVX2,
+	dot16: sgemmDot6x16AVX2,
+	rows:  sgemmRowsAVX2,
+	pack:  sgemmPackers{t16: sgemmPackT16AVX2},
 }
 
 // sgemmAVX512Preferred says whether Sgemm on an AVX-512 CPU, the ISA not
@@ -206,6 +208,13 @@ func sgemmDot4AVX2(k int, at, b *float32, ldb int, out *float32)
 //
 //go:noescape
 func sgemmDot6AVX2(k int, at, b *float32, ldb int, out *float32)
+
+// sgemmDot6x16AVX2 computes the dot products of six rows of B with sixteen
+// columns of op(A) packed transposed, out[j*16+i] (see sgemm_dot_amd64.s):
+// k >= 1, ranges in bounds, AVX2 and FMA.
+//
+//go:noescape
+func sgemmDot6x16AVX2(k int, at, b *float32, ldb int, out *float32)
 
 // sgemmRows8AVX2 adds eight rows of B times eight columns of op(A) (packed
 // transposed, 64 floats) into eight rows of C held interleaved (64 floats

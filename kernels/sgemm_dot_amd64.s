@@ -193,6 +193,81 @@ done6:
 	VZEROUPPER
 	RET
 
+// func sgemmDot6x16AVX2(k int, at, b *float32, ldb int, out *float32)
+//
+// sgemmDot6x16AVX2 computes out[j*16+i] = Σ_p at[p*16+i] * b[j*ldb+p] for
+// j < 6, i < 16, p < k: the dot products of six rows of B with sixteen
+// columns of at (op(A) transposed, two vectors a column). Twelve
+// accumulators (six rows of B times two vectors) cover the FMA latency, so
+// each sums p in order. Preconditions: k >= 1; at holds 16*k floats, each of
+// the six rows k; AVX2 and FMA.
+// Registers: AX = &at[p*16], SI = &b[0][p], R8 = &b[4][p], R9 = ldb*4,
+// R10 = 3*ldb*4, CX = p left; Y0..Y5 rows 0..5 × at lanes 0-7, Y6..Y11
+// × lanes 8-15, Y12, Y13 = at column p, Y14, Y15 broadcasts of b.
+TEXT ·sgemmDot6x16AVX2(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ at+8(FP), AX
+	MOVQ b+16(FP), SI
+	MOVQ ldb+24(FP), R9
+	SHLQ $2, R9                  // R9 = ldb*4 (bytes)
+	LEAQ (R9)(R9*2), R10         // R10 = 3*ldb*4
+	LEAQ (SI)(R9*4), R8          // R8 = &b[4][0]
+	MOVQ out+32(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+col16: // for each p
+	VMOVUPS      (AX), Y12           // at column p, lanes 0-7
+	VMOVUPS      32(AX), Y13         // lanes 8-15
+	VBROADCASTSS (SI), Y14           // b[0][p]
+	VFMADD231PS  Y14, Y12, Y0
+	VFMADD231PS  Y14, Y13, Y6
+	VBROADCASTSS (SI)(R9*1), Y15     // b[1][p]
+	VFMADD231PS  Y15, Y12, Y1
+	VFMADD231PS  Y15, Y13, Y7
+	VBROADCASTSS (SI)(R9*2), Y14     // b[2][p]
+	VFMADD231PS  Y14, Y12, Y2
+	VFMADD231PS  Y14, Y13, Y8
+	VBROADCASTSS (SI)(R10*1), Y15    // b[3][p]
+	VFMADD231PS  Y15, Y12, Y3
+	VFMADD231PS  Y15, Y13, Y9
+	VBROADCASTSS (R8), Y14           // b[4][p]
+	VFMADD231PS  Y14, Y12, Y4
+	VFMADD231PS  Y14, Y13, Y10
+	VBROADCASTSS (R8)(R9*1), Y15     // b[5][p]
+	VFMADD231PS  Y15, Y12, Y5
+	VFMADD231PS  Y15, Y13, Y11
+	ADDQ         $64, AX
+	ADDQ         $4, SI
+	ADDQ         $4, R8
+	DECQ         CX
+	JNZ          col16
+
+	VMOVUPS Y0, (DI)              // out[0:16]: row 0 of B
+	VMOVUPS Y6, 32(DI)
+	VMOVUPS Y1, 64(DI)
+	VMOVUPS Y7, 96(DI)
+	VMOVUPS Y2, 128(DI)
+	VMOVUPS Y8, 160(DI)
+	VMOVUPS Y3, 192(DI)
+	VMOVUPS Y9, 224(DI)
+	VMOVUPS Y4, 256(DI)
+	VMOVUPS Y10, 288(DI)
+	VMOVUPS Y5, 320(DI)
+	VMOVUPS Y11, 352(DI)
+	VZEROUPPER
+	RET
+
 // ROWQ(bq, aoff) loads the B vector at bq and adds ap[q*8+i] times it to C
 // row i (Y0..Y7), the eight ap floats at aoff(AX).
 #define ROWQ(bq, aoff) \

@@ -235,7 +235,7 @@ func TestSgemmKernelEdges(t *testing.T) {
 // shapes cross many kc, mc and nc boundaries.
 func smallBlocked(kr *sgemmKernel) *sgemmKernel {
 	s := &sgemmKernel{name: kr.name + "-small", mr: kr.mr, nr: kr.nr, micro: kr.micro, edge: kr.edge, half: kr.half, direct: kr.direct,
-		dot: kr.dot, dot6: kr.dot6, pack: kr.pack}
+		dot: kr.dot, dot6: kr.dot6, dot16: kr.dot16, pack: kr.pack}
 	s.once.Do(func() {})
 	s.kc, s.mc, s.nc = 5, 2*kr.mr, 3*kr.nr
 	s.bufs = newFreeList(4, s.newBuf)
@@ -264,17 +264,24 @@ func TestSgemmSmallBlocks(t *testing.T) {
 // with k%8 rows and n%8 columns left over, K in one, four and eight
 // chunks, vectors of 8 columns in groups of three and one or two left) and dot products (NT: four rows
 // of B per kernel call, odd and even k, a last group of 1-3 rows that
-// overlaps the one before it, op(A) transposed or not), across their k
+// overlaps the one before it, op(A) transposed or not; with 9 to 32 rows,
+// sixteen rows of op(A) a pass, one or two passes), across their k
 // blocks.
 func TestSgemmSmallM(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(19, 20))
-		for _, m := range []int{1, 6, 8, 13, 16} {
+		for _, m := range []int{1, 6, 8, 13, 16, 24, 32} {
 			for ki, k := range []int{127, 129, 300, 1030, 9733, 17011} {
+				if k > 10000 && m != 8 {
+					continue // eight K chunks: the rows path's, m = 8 only
+				}
 				for _, transB := range []bool{false, true} {
 					ns := []int{8, 40, 80, 83}
 					if transB {
 						ns = []int{4, 7, 80, 83}
+						if k <= 1030 {
+							ns = append(ns, 16*m+5) // dot16 for m > 8
+						}
 					}
 					for _, n := range ns {
 						c := newSgemmCase(rng, transB && ki%2 == 1, transB, m, n, k, -0.5, scalars[k%3], 0)
@@ -309,9 +316,9 @@ func TestSgemmWorkersSameBits(t *testing.T) {
 		// and whose column bands (600: one chunk) start and end off the
 		// 24-column tiles of its kernel (the leftover vectors go to another
 		// kernel, which must give the same bits).
-		shapes := [][4]int{{130, 150, 300, 0}, {8, 1000, 600, 0}, {500, 20, 300, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}}
+		shapes := [][4]int{{130, 150, 300, 0}, {8, 1000, 600, 0}, {500, 20, 300, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}, {20, 403, 700, 0}}
 		if testing.Short() {
-			shapes = [][4]int{{70, 100, 300, 0}, {8, 600, 450, 0}, {300, 20, 350, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}}
+			shapes = [][4]int{{70, 100, 300, 0}, {8, 600, 450, 0}, {300, 20, 350, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}, {20, 403, 700, 0}}
 		}
 		for _, sh := range shapes {
 			base := newSgemmCase(rng, false, sh[3] == 0, sh[0], sh[1], sh[2], 1, -0.5, 1)
@@ -399,7 +406,7 @@ func TestSgemmNoAllocs(t *testing.T) {
 	cases := []struct {
 		transB  bool
 		m, n, k int
-	}{{true, 128, 160, 192}, {true, 8, 400, 700}, {false, 8, 512, 600}, {false, 8, 100, 4500}}
+	}{{true, 128, 160, 192}, {true, 8, 400, 700}, {false, 8, 512, 600}, {false, 8, 100, 4500}, {true, 16, 300, 700}}
 	for _, w := range []int{1, 2} {
 		SetThreads(w)
 		forEachISA(t, func(t *testing.T) {
