@@ -223,10 +223,14 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	// each row of B once, along its whole length, four rows at a time, with
 	// no packing of B at all.
 	j.dot = transB && m <= 8 && k >= 64 && n >= 4 && kr.dot != nil
-	// C = A·B with eight rows (an FC layer's backward data pass at batch
-	// 8): B's rows stream eight at a time, each worker through its own
-	// chunks of K (see sgemm_rows.go).
-	j.rows = !transB && m == 8 && k >= 64 && n >= 8 && kr.rows != nil
+	// C = A·B with 8, 16, 24 or 32 rows (an FC layer's backward data pass
+	// at those batch sizes): B's rows stream eight at a time, each worker
+	// through its own chunks of K (see sgemm_rows.go). Beyond eight rows
+	// only with at least 16*m columns (with B in cache the general path
+	// won: 16x64x25088 93 against 63 GFLOP/s); other row counts would
+	// zero-pad the last group (12x4096x4096: 84 against 77).
+	j.rows = !transB && m%8 == 0 && m <= rowsMaxM && (m == 8 || n >= 16*m) &&
+		k >= 64 && n >= 8 && kr.rows != nil
 	// C = A·Bᵀ with 9 to 32 rows (the FC forward pass at batch 16 or 32):
 	// dot products of six rows of B with sixteen of op(A) at a time, in one
 	// or two passes (see sgemm_dot16.go). With fewer than 16*m rows of B

@@ -1,23 +1,35 @@
 // This file holds Sgemm's small-m, non-transposed-B path: C = alpha*op(A)·B
-// + beta*C with m = 8 (an FC layer's backward data pass at batch 8, or its
-// forward with the weights stored K×N). B is read once from memory, so the
-// path is bound by how fast its rows stream in: the kernel (kr.rows) adds
-// eight rows of B at a time into eight rows of C held interleaved, and the
-// work is split along K, not along C's columns, so that each worker reads
-// whole rows of B, a chunk of K after another, as one contiguous region
-// (splitting C's columns instead gave each worker eight half-rows of B at a
-// time; measured interleaved in one process on 2 threads, the K split with
-// the 4×24 kernel was 1.12x on fc6 K×N, 1.11x on fc7 and 1.07x on fc6's
-// backward data pass, m=8 n=25088 k=4096).
+// + beta*C with 8 <= m <= 32 (an FC layer's backward data pass at batch 8 to
+// 32, or its forward with the weights stored K×N). B is read once from
+// memory, so the path is bound by how fast its rows stream in: the kernel
+// (kr.rows) adds eight rows of B at a time into eight rows of C held
+// interleaved, and the work is split along K, not along C's columns, so
+// that each worker reads whole rows of B, a chunk of K after another, as
+// one contiguous region (splitting C's columns instead gave each worker
+// eight half-rows of B at a time; measured interleaved in one process on 2
+// threads, the K split with the 4×24 kernel was 1.12x on fc6 K×N, 1.11x on
+// fc7 and 1.07x on fc6's backward data pass, m=8 n=25088 k=4096). With
+// more than eight rows of C, each group of eight (the last zero-padded in
+// op(A)) meets the same rows of B in turn, a block of columns at a time
+// small enough that the later groups read B from L1.
 
 package kernels
 
 // rowsChunkRows is about how many rows of B a K chunk holds, and
-// rowsMaxChunks caps the chunks (each keeps its own partial C: 8n floats).
+// rowsMaxChunks caps the chunks (each keeps its own partial C: 8n floats
+// per group of eight rows).
 const (
 	rowsChunkRows = 2048
 	rowsMaxChunks = 8
 )
+
+// rowsMaxM is the most rows of C the path takes.
+const rowsMaxM = 32
+
+// rowsBlockVectors is how many vectors of 8 columns each group of eight
+// rows of C takes in turn when there are several: 96 (768 columns) keep
+// eight rows of B in 24 KiB, in L1 for the groups after the first.
+const rowsBlockVectors = 96
 
 // rowsChunks returns how many chunks K is split into: from k alone, so that
 // the sums, added chunk by chunk in a fixed order, do not depend on the
@@ -33,12 +45,23 @@ func (j *sgemmJob) rowsChunk(q int) (p0, p1 int) {
 	return q * g / j.chunks * 8, (q + 1) * g / j.chunks * 8
 }
 
+// rowsGroups returns how many groups of eight rows of C there are.
+func (j *sgemmJob) rowsGroups() int { return (j.m + 7) / 8 }
+
+// rowsPart returns the partial C of chunk q and group h: 64 floats per
+// vector of 8 columns, the group's eight rows interleaved.
+func (j *sgemmJob) rowsPart(q, h int) []float32 {
+	size := 64 * (j.n / 8)
+	off := (q*j.rowsGroups() + h) * size
+	return j.part[off : off+size]
+}
+
 // runRows computes C with up to w workers: chunks × column bands of
 // partial sums into j.part, then their sum into C, split by columns.
 func (j *sgemmJob) runRows(w int) {
 	nvt := j.n / 8
 	j.chunks = rowsChunks(j.k)
-	j.part = growFloats(j.part, j.chunks*64*nvt)
+	j.part = growFloats(j.part, j.chunks*j.rowsGroups()*64*nvt)
 	j.pn = min(max(1, (w+j.chunks-1)/j.chunks), nvt)
 	ParallelFor(j.chunks*j.pn, 1, j.rowsCell)
 	tail := 0
@@ -52,34 +75,48 @@ func (j *sgemmJob) runRows(w int) {
 // column band c%pn (whole vectors of 8 columns), into that chunk's partial
 // C, cleared first.
 func (j *sgemmJob) runRowsCells(lo, hi int) {
-	nvt := j.n / 8
+	nvt, groups := j.n/8, j.rowsGroups()
+	block := nvt
+	if groups > 1 {
+		block = rowsBlockVectors
+	}
 	for c := lo; c < hi; c++ {
 		q, r := c/j.pn, c%j.pn
 		v0, v1 := r*nvt/j.pn, (r+1)*nvt/j.pn
 		if v0 >= v1 {
 			continue
 		}
-		sc := j.part[q*64*nvt+64*v0 : q*64*nvt+64*v1]
-		clear(sc)
+		for h := range groups {
+			clear(j.rowsPart(q, h)[64*v0 : 64*v1])
+		}
 		p0, p1 := j.rowsChunk(q)
 		for p := p0; p < p1; p += 8 {
-			j.kr.rows(&j.at[p*8], &j.b[p*j.ldb+8*v0], j.ldb, &sc[0], v1-v0)
+			for vb := v0; vb < v1; vb += block {
+				nv := min(block, v1-vb)
+				for h := range groups {
+					sc := j.rowsPart(q, h)
+					j.kr.rows(&j.at[h*8*j.k+p*8], &j.b[p*j.ldb+8*vb], j.ldb, &sc[64*vb], nv)
+				}
+			}
 		}
 		if q == j.chunks-1 {
-			j.rowsLeftover(sc, p1, v0, v1)
+			for h := range groups {
+				j.rowsLeftover(j.rowsPart(q, h)[64*v0:64*v1], j.at[h*8*j.k:], p1, v0, v1)
+			}
 		}
 	}
 }
 
 // rowsLeftover adds B's rows [p1, k) (fewer than eight) over vectors
-// [v0, v1) into the interleaved partial sc (which starts at vector v0).
-func (j *sgemmJob) rowsLeftover(sc []float32, p1, v0, v1 int) {
+// [v0, v1) into the interleaved partial sc of one group (which starts at
+// vector v0), at being the group's packed op(A).
+func (j *sgemmJob) rowsLeftover(sc, at []float32, p1, v0, v1 int) {
 	for p := p1; p < j.k; p++ {
 		brow := j.b[p*j.ldb+8*v0 : p*j.ldb+8*v1]
 		for v := 0; v < v1-v0; v++ {
 			bv := brow[v*8 : v*8+8]
 			for i := 0; i < 8; i++ {
-				a := j.at[p*8+i]
+				a := at[p*8+i]
 				s := sc[(v*8+i)*8 : (v*8+i)*8+8]
 				for l, x := range bv {
 					s[l] += a * x
@@ -102,14 +139,15 @@ func (j *sgemmJob) sumRowsParts(lo, hi int) {
 	if lo >= hi {
 		return
 	}
-	stride := 64 * nvt
-	for i := 0; i < 8; i++ {
+	stride := j.rowsGroups() * 64 * nvt
+	for i := 0; i < j.m; i++ {
+		part := j.rowsPart(0, i/8)
 		ci := j.c[i*j.ldc+8*lo : i*j.ldc+8*hi]
 		for x := range ci {
-			off := ((lo+x/8)*8+i)*8 + x%8
-			s := j.part[off]
+			off := ((lo+x/8)*8+i%8)*8 + x%8
+			s := part[off]
 			for q := 1; q < j.chunks; q++ {
-				s += j.part[q*stride+off]
+				s += j.part[q*stride+(i/8)*64*nvt+off]
 			}
 			if j.beta != 0 {
 				s += j.beta * ci[x]
@@ -123,10 +161,11 @@ func (j *sgemmJob) sumRowsParts(lo, hi int) {
 // all of K.
 func (j *sgemmJob) rowsLastColumns() {
 	for jj := j.n / 8 * 8; jj < j.n; jj++ {
-		for i := 0; i < 8; i++ {
+		for i := 0; i < j.m; i++ {
+			at := j.at[i/8*8*j.k:]
 			s := float32(0)
 			for p := 0; p < j.k; p++ {
-				s += j.at[p*8+i] * j.b[p*j.ldb+jj]
+				s += at[p*8+i%8] * j.b[p*j.ldb+jj]
 			}
 			if j.beta != 0 {
 				s += j.beta * j.c[i*j.ldc+jj]

@@ -262,7 +262,8 @@ func TestSgemmSmallBlocks(t *testing.T) {
 // TestSgemmSmallM checks the small-m paths: B read in place (NN, rows on
 // cache lines, kc capped), eight rows of B at a time into C (NN, m = 8,
 // with k%8 rows and n%8 columns left over, K in one, four and eight
-// chunks, vectors of 8 columns in groups of three and one or two left) and dot products (NT: four rows
+// chunks, vectors of 8 columns in groups of three and one or two left; two
+// to four groups of eight rows of C) and dot products (NT: four rows
 // of B per kernel call, odd and even k, a last group of 1-3 rows that
 // overlaps the one before it, op(A) transposed or not; with 9 to 32 rows,
 // sixteen rows of op(A) a pass, one or two passes), across their k
@@ -279,9 +280,9 @@ func TestSgemmSmallM(t *testing.T) {
 					ns := []int{8, 40, 80, 83}
 					if transB {
 						ns = []int{4, 7, 80, 83}
-						if k <= 1030 {
-							ns = append(ns, 16*m+5) // dot16 for m > 8
-						}
+					}
+					if k <= 1030 || (!transB && m == 16) {
+						ns = append(ns, 16*m+5) // dot16 or rows for m > 8
 					}
 					for _, n := range ns {
 						c := newSgemmCase(rng, transB && ki%2 == 1, transB, m, n, k, -0.5, scalars[k%3], 0)
@@ -316,9 +317,9 @@ func TestSgemmWorkersSameBits(t *testing.T) {
 		// and whose column bands (600: one chunk) start and end off the
 		// 24-column tiles of its kernel (the leftover vectors go to another
 		// kernel, which must give the same bits).
-		shapes := [][4]int{{130, 150, 300, 0}, {8, 1000, 600, 0}, {500, 20, 300, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}, {20, 403, 700, 0}}
+		shapes := [][4]int{{130, 150, 300, 0}, {8, 1000, 600, 0}, {500, 20, 300, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}, {20, 403, 700, 0}, {16, 261, 4500, 1}}
 		if testing.Short() {
-			shapes = [][4]int{{70, 100, 300, 0}, {8, 600, 450, 0}, {300, 20, 350, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}, {20, 403, 700, 0}}
+			shapes = [][4]int{{70, 100, 300, 0}, {8, 600, 450, 0}, {300, 20, 350, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}, {20, 403, 700, 0}, {16, 261, 4500, 1}}
 		}
 		for _, sh := range shapes {
 			base := newSgemmCase(rng, false, sh[3] == 0, sh[0], sh[1], sh[2], 1, -0.5, 1)
@@ -406,7 +407,7 @@ func TestSgemmNoAllocs(t *testing.T) {
 	cases := []struct {
 		transB  bool
 		m, n, k int
-	}{{true, 128, 160, 192}, {true, 8, 400, 700}, {false, 8, 512, 600}, {false, 8, 100, 4500}, {true, 16, 300, 700}}
+	}{{true, 128, 160, 192}, {true, 8, 400, 700}, {false, 8, 512, 600}, {false, 8, 100, 4500}, {true, 16, 300, 700}, {false, 16, 300, 4500}}
 	for _, w := range []int{1, 2} {
 		SetThreads(w)
 		forEachISA(t, func(t *testing.T) {
