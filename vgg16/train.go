@@ -336,6 +336,24 @@ func (r *run) overrides() string {
 	return strings.Join(o, ", ") + " (the strategy line above gives the figures in use)"
 }
 
+// augmentation lists the training augmentation in use, or says "none".
+func (r *run) augmentation() string {
+	var a []string
+	if px := translatePixels(r.cfg, r.td.pre.Size); px > 0 {
+		a = append(a, fmt.Sprintf("shift up to %d px", px))
+	}
+	if r.cfg.Augment {
+		a = append(a, "horizontal flips")
+	}
+	if r.cfg.Erase > 0 {
+		a = append(a, fmt.Sprintf("random erasing p=%g", r.cfg.Erase))
+	}
+	if len(a) == 0 {
+		return "none"
+	}
+	return strings.Join(a, ", ")
+}
+
 // describe prints what the trainer is about to do.
 func (r *run) describe(head string) {
 	p := r.plan
@@ -361,12 +379,8 @@ func (r *run) describe(head string) {
 	r.log.say("model: %s, %s head, %dx%dx%d input, %d outputs, %.1fM parameters; %s lr %g, batch %d, %d epochs, kernels %s x%d",
 		m.Spec.Arch, head, m.Spec.InChannels, m.Spec.Size, m.Spec.Size, m.Spec.Outputs, float64(m.NumParams())/1e6,
 		r.cfg.Optim, r.cfg.LR, r.cfg.Batch, r.cfg.Epochs, kernels.Active(), kernels.Threads())
-	erase := ""
-	if r.cfg.Erase > 0 {
-		erase = fmt.Sprintf(", random erasing p=%g", r.cfg.Erase)
-	}
-	r.log.say("training: %s batch order; augmentation: shift up to %d px%s%s; %s learning rate",
-		r.cfg.BatchOrder, translatePixels(r.cfg, r.td.pre.Size), map[bool]string{true: ", horizontal flips", false: ""}[r.cfg.Augment], erase, r.cfg.Schedule)
+	r.log.say("training: %s batch order; augmentation: %s; %s learning rate",
+		r.cfg.BatchOrder, r.augmentation(), r.cfg.Schedule)
 	reps, classReps := 1, []int(nil)
 	if rs, ok := r.repeatSampler(nil); ok {
 		reps, classReps = max(rs.Repeat, 1), rs.Repeats

@@ -432,3 +432,22 @@ func TestKeepAsBestKeepsALaterEpochWithinTheNoise(t *testing.T) {
 	// With perfect recalls only an exact tie is kept.
 	assert.False(t, keepAsBest(valAt(0.999, 1), recs(valAt(1, 1))))
 }
+
+// TestTrainAugmentationLine checks the augmentation the trainer reports:
+// what is on, or "none" (not "shift up to 0 px").
+func TestTrainAugmentationLine(t *testing.T) {
+	td := &trainData{pre: Preprocess{Size: 32}}
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{}, "shift up to 2 px"},
+		{Config{Translate: -1}, "none"},
+		{Config{FreezeFeatures: true}, "none"},
+		{Config{Translate: -1, Augment: true, Erase: 0.5}, "horizontal flips, random erasing p=0.5"},
+		{Config{Translate: 3, Augment: true}, "shift up to 3 px, horizontal flips"},
+	} {
+		r := &run{cfg: c.cfg, td: td}
+		assert.Equal(t, c.want, r.augmentation(), "%+v", c.cfg)
+	}
+}
