@@ -64,8 +64,9 @@ type Config struct {
 	HeadDropout float64
 	// Translate shifts training images by up to this many pixels (random,
 	// zero-filled; CIFAR's padded random crop). 0 chooses: Size/16 (2 px at
-	// 32) for images of at most 64 px whose backbone trains, none otherwise;
-	// -1 turns it off.
+	// 32) for images of at most 64 px whose backbone trains and has batch
+	// norm, none otherwise (without BN it hurt in the 4-epoch budget); -1
+	// turns it off.
 	Translate int
 	// Erase is the probability of blanking a random rectangle of each
 	// training image (data.RandomErasing: 2-33% of the area, black); 0, the

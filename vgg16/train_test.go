@@ -311,12 +311,14 @@ func TestLRFactorCosine(t *testing.T) {
 }
 
 func TestTranslatePixels(t *testing.T) {
-	assert.Equal(t, 2, translatePixels(Config{}, 32))
-	assert.Equal(t, 4, translatePixels(Config{}, 64))
-	assert.Equal(t, 0, translatePixels(Config{}, 224), "large images: no default shift")
-	assert.Equal(t, 0, translatePixels(Config{Translate: -1}, 32))
-	assert.Equal(t, 3, translatePixels(Config{Translate: 3}, 224))
-	assert.Equal(t, 0, translatePixels(Config{FreezeFeatures: true}, 32), "a frozen backbone keeps its feature cache")
+	bn := Config{Arch: "vgg16_bn"}
+	assert.Equal(t, 2, translatePixels(bn, 32))
+	assert.Equal(t, 4, translatePixels(bn, 64))
+	assert.Equal(t, 0, translatePixels(bn, 224), "large images: no default shift")
+	assert.Equal(t, 0, translatePixels(Config{Arch: "vgg16"}, 32), "no default shift without batch norm")
+	assert.Equal(t, 0, translatePixels(Config{Arch: "vgg16_bn", Translate: -1}, 32))
+	assert.Equal(t, 3, translatePixels(Config{Arch: "vgg16", Translate: 3}, 224))
+	assert.Equal(t, 0, translatePixels(Config{Arch: "vgg16_bn", FreezeFeatures: true}, 32), "a frozen backbone keeps its feature cache")
 }
 
 // TestTrainTransformShiftsBeforeNormalising checks that the training
@@ -441,9 +443,10 @@ func TestTrainAugmentationLine(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{Config{}, "shift up to 2 px"},
-		{Config{Translate: -1}, "none"},
-		{Config{FreezeFeatures: true}, "none"},
+		{Config{Arch: "vgg11_bn"}, "shift up to 2 px"},
+		{Config{Arch: "vgg11"}, "none"},
+		{Config{Arch: "vgg11_bn", Translate: -1}, "none"},
+		{Config{Arch: "vgg11_bn", FreezeFeatures: true}, "none"},
 		{Config{Translate: -1, Augment: true, Erase: 0.5}, "horizontal flips, random erasing p=0.5"},
 		{Config{Translate: 3, Augment: true}, "shift up to 3 px, horizontal flips"},
 	} {

@@ -44,7 +44,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.BoolVar(&c.Augment, "augment", false, "random horizontal flips during training (off by default: not every dataset is mirror-symmetric)")
 	fs.Float64Var(&c.HeadDropout, "head-dropout", 0, "dropout before the compact head's Linear (images under 64 px)")
 	fs.Float64Var(&c.Erase, "erase", 0, "probability of blanking a random rectangle of each training image (random erasing)")
-	fs.IntVar(&c.Translate, "translate", 0, "shift training images by up to N pixels (default: size/16 for images up to 64 px; -1: off)")
+	fs.IntVar(&c.Translate, "translate", 0, "shift training images by up to N pixels (default: size/16 for images up to 64 px with a BN backbone; -1: off)")
 	fs.StringVar(&c.Schedule, "schedule", "cosine", "learning-rate schedule: cosine (to 0 at the last step) or constant")
 	fs.StringVar(&c.BatchOrder, "batch-order", "stratified", "training order: stratified (classes spread evenly over batches) or random")
 	fs.StringVar(&c.Algo, "algo", "auto", "convolution algorithm: auto, direct, im2col or winograd")
