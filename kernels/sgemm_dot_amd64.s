@@ -90,6 +90,21 @@ done:
 	VZEROUPPER
 	RET
 
+// ZERO12 clears the twelve accumulators Y0..Y11 of the six-row kernels.
+#define ZERO12 \
+	VXORPS Y0, Y0, Y0    ; \
+	VXORPS Y1, Y1, Y1    ; \
+	VXORPS Y2, Y2, Y2    ; \
+	VXORPS Y3, Y3, Y3    ; \
+	VXORPS Y4, Y4, Y4    ; \
+	VXORPS Y5, Y5, Y5    ; \
+	VXORPS Y6, Y6, Y6    ; \
+	VXORPS Y7, Y7, Y7    ; \
+	VXORPS Y8, Y8, Y8    ; \
+	VXORPS Y9, Y9, Y9    ; \
+	VXORPS Y10, Y10, Y10 ; \
+	VXORPS Y11, Y11, Y11
+
 // func sgemmDot6AVX2(k int, at, b *float32, ldb int, out *float32)
 //
 // sgemmDot6AVX2 is sgemmDot4AVX2 for six rows of B: out[j*8+i] for j < 6.
@@ -111,18 +126,7 @@ TEXT ·sgemmDot6AVX2(SB), NOSPLIT, $0-40
 	LEAQ (R9)(R9*2), R10         // R10 = 3*ldb*4
 	LEAQ (SI)(R9*4), R8          // R8 = &b[4][0]
 	MOVQ out+32(FP), DI
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
+	ZERO12
 	MOVQ CX, DX
 	SHRQ $1, CX                  // CX = k/2 pairs
 	JZ   tail6
@@ -213,18 +217,7 @@ TEXT ·sgemmDot6x16AVX2(SB), NOSPLIT, $0-40
 	LEAQ (R9)(R9*2), R10         // R10 = 3*ldb*4
 	LEAQ (SI)(R9*4), R8          // R8 = &b[4][0]
 	MOVQ out+32(FP), DI
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
+	ZERO12
 
 col16: // for each p
 	VMOVUPS      (AX), Y12           // at column p, lanes 0-7
