@@ -108,7 +108,7 @@ func (r *run) endEpoch(epoch int, rate float64) (EpochRecord, error) {
 	score := tuned.BalancedAccuracy
 	if keepAsBest(tuned, r.records[:len(r.records)-1]) {
 		r.best, r.bestEp, r.thr = score, epoch+1, ev.thr
-		if err := r.saveCheckpoint("best.safetensors", epoch+1, 0, &tuned, false); err != nil {
+		if err := r.saveCheckpoint("best.safetensors", epoch+1, 0, r.thr, &tuned, false); err != nil {
 			return rec, err
 		}
 	}

@@ -92,6 +92,22 @@ func TestTrainAutoLearnsMinority(t *testing.T) {
 	assert.Equal(t, []string{"background", "square"}, ck.Meta.Classes)
 	assert.Equal(t, res.Threshold, ck.Meta.Threshold)
 	assert.Equal(t, 32, ck.Meta.Preprocess.Size)
+	// last.safetensors carries the threshold and metrics tuned for its own
+	// (the last epoch's) weights, not the best epoch's.
+	last, err := LoadCheckpoint(filepath.Join(cfg.Out, "last.safetensors"))
+	require.NoError(t, err)
+	final := res.Epochs[len(res.Epochs)-1]
+	assert.Equal(t, final.Threshold, last.Meta.Threshold)
+	require.NotNil(t, last.Meta.Val)
+	assert.Equal(t, final.Val.BalancedAccuracy, last.Meta.Val.BalancedAccuracy)
+}
+
+func TestLastThresholdIsTheLatestEpochs(t *testing.T) {
+	assert.Equal(t, 0.5, lastThreshold(nil, 0.5), "before any epoch: the run's")
+	recs := []EpochRecord{{Epoch: 1, Threshold: 0.41}, {Epoch: 2, Threshold: 0.051}, {Epoch: 3, Threshold: 0.0066}}
+	// The best epoch was the second (the run's thr is its 0.051); the last
+	// checkpoint holds the third epoch's weights and takes their threshold.
+	assert.Equal(t, 0.0066, lastThreshold(recs, 0.051))
 }
 
 func TestTrainResumeMatchesUninterrupted(t *testing.T) {
