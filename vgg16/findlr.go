@@ -112,6 +112,7 @@ func (r *run) rangeTest(ctx context.Context, steps int) (*LRFinding, error) {
 	best := math.Inf(1)
 	for epoch := 0; len(f.LRs) < steps && !f.Diverged; epoch++ {
 		r.loader.Start(epoch)
+		r.epochPosWeight(epoch) // the training's weights for the sampler's epoch
 		batches := 0
 		for len(f.LRs) < steps && r.loader.Next() {
 			batches++

@@ -311,13 +311,31 @@ func (r *run) repeatSampler(labels []int) (data.RepeatSampler, bool) {
 	case r.strategy != "weights":
 		return rs, false
 	case r.k == 2 && r.plan.Repeat > 1:
-		rs.Class, rs.Repeat = r.plan.Minority, r.plan.Repeat
+		rs.Class, rs.Repeat, rs.From = r.plan.Minority, r.plan.Repeat, r.cfg.RepeatFrom-1
 		return rs, true
 	case r.k > 2 && r.plan.Repeats != nil:
 		rs.Repeats = r.plan.Repeats
 		return rs, true
 	}
 	return rs, false
+}
+
+// epochPosWeight sets the BCE pos_weight for epoch (0-based) and returns
+// it: the plan's, or, in the epochs before Config.RepeatFrom, when the
+// minority is not repeated yet, the plan's times the repeat count, so that
+// the minority's share of the loss stays the same. It returns 0 and does
+// nothing when no repeats are planned (or without a pos_weight).
+func (r *run) epochPosWeight(epoch int) float64 {
+	rs, ok := r.repeatSampler(nil)
+	if !ok || rs.Repeats != nil || r.loss.bce == nil || r.loss.bce.PosWeight == nil {
+		return 0
+	}
+	pw := r.plan.PosWeight
+	if epoch < rs.From {
+		pw *= float64(rs.Repeat)
+	}
+	r.loss.bce.PosWeight.Data()[0] = float32(pw)
+	return pw
 }
 
 // overrides names the flags that replace part of the imbalance rule's
@@ -363,6 +381,11 @@ func (r *run) describe(head string) {
 	repeat := ""
 	if rs, ok := r.repeatSampler(nil); ok && rs.Repeats == nil {
 		repeat = fmt.Sprintf("; each %q image %d times per epoch", r.td.classes[p.Minority], p.Repeat)
+		if rs.From > 0 && rs.From < r.cfg.Epochs {
+			repeat += fmt.Sprintf(" from epoch %d; before it once, with pos_weight %.3g", rs.From+1, p.PosWeight*float64(p.Repeat))
+		} else if rs.From > 0 {
+			repeat = fmt.Sprintf("; each image once: the minority repeats from epoch %d (-repeat-from), past the last", rs.From+1)
+		}
 	} else if ok {
 		repeat = fmt.Sprintf("; each class's images %v times per epoch", rs.Repeats)
 	}
@@ -386,7 +409,7 @@ func (r *run) describe(head string) {
 		reps, classReps = max(rs.Repeat, 1), rs.Repeats
 	}
 	r.log.event("setup", map[string]any{"classes": r.td.classes, "counts": r.td.counts, "ratio": p.Ratio,
-		"strategy": r.strategy, "loss": r.loss.desc, "minority_repeat": reps, "class_repeats": classReps, "arch": m.Spec.Arch, "head": head, "size": m.Spec.Size,
+		"strategy": r.strategy, "loss": r.loss.desc, "minority_repeat": reps, "repeat_from": r.cfg.RepeatFrom, "class_repeats": classReps, "arch": m.Spec.Arch, "head": head, "size": m.Spec.Size,
 		"batch": r.cfg.Batch, "epochs": r.cfg.Epochs, "lr": r.cfg.LR})
 }
 
@@ -405,6 +428,7 @@ func (r *run) train(ctx context.Context) (*Result, error) {
 	res := &Result{Classes: r.td.classes}
 	var lastDiag Diagnosis
 	for epoch := startEpoch; epoch < r.cfg.Epochs; epoch++ {
+		r.epochPosWeight(epoch)
 		t0 := time.Now()
 		images, err := r.runEpoch(ctx, epoch, startBatch)
 		startBatch = 0

@@ -172,3 +172,53 @@ func TestTrainThreeClassesEndToEnd(t *testing.T) {
 	assert.NoFileExists(t, filepath.Join(cfg.Out, "roc.png"))
 	assert.Contains(t, cfg.Log.(*bytes.Buffer).String(), "times per epoch")
 }
+
+// TestTrainDefersTheRepeats checks Config.RepeatFrom: with 3, a 4-epoch
+// run trains epochs 1-2 on each image once with the whole pos_weight and
+// repeats the minority (with the weight divided to match) in epochs 3-4; by
+// default it repeats from the start.
+func TestTrainDefersTheRepeats(t *testing.T) {
+	base := Config{TrainSet: synthetic(200, 4, 3), ValSet: synthetic(40, 8, 4), Arch: "vgg11", Epochs: 4, Batch: 16}
+	full := data.EffectiveNumber(200) / data.EffectiveNumber(4)
+
+	cfg := quiet(t, base)
+	cfg.RepeatFrom = 3
+	r, err := setupRun(t, cfg)
+	require.NoError(t, err)
+	rs := r.loader.Sampler().(data.RepeatSampler)
+	assert.Equal(t, 2, rs.From)
+	for epoch, want := range []float64{full, full, full / 4, full / 4} {
+		assert.InDelta(t, want, r.epochPosWeight(epoch), 1e-4, "epoch %d", epoch+1)
+		assert.InDelta(t, want, float64(r.loss.bce.PosWeight.Data()[0]), 1e-4, "epoch %d: the loss's weight", epoch+1)
+	}
+	r.describe(HeadCompact)
+	assert.Contains(t, r.cfg.Log.(*bytes.Buffer).String(), `each "square" image 4 times per epoch from epoch 3; before it once, with pos_weight`)
+
+	r, err = setupRun(t, quiet(t, base))
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.cfg.RepeatFrom, "the default")
+	assert.Equal(t, 0, r.loader.Sampler().(data.RepeatSampler).From)
+	assert.InDelta(t, full/4, r.epochPosWeight(0), 1e-4, "by default the repeats start at once")
+	r.describe(HeadCompact)
+	assert.NotContains(t, r.cfg.Log.(*bytes.Buffer).String(), "from epoch")
+
+	cfg = quiet(t, base)
+	cfg.RepeatFrom = 9
+	r, err = setupRun(t, cfg)
+	require.NoError(t, err)
+	r.describe(HeadCompact)
+	assert.Contains(t, r.cfg.Log.(*bytes.Buffer).String(), "past the last")
+	assert.InDelta(t, full, r.epochPosWeight(3), 1e-4)
+
+	cfg = quiet(t, base)
+	cfg.RepeatFrom = -1
+	_, err = cfg.withDefaults()
+	assert.ErrorContains(t, err, "-repeat-from -1")
+
+	cfg = quiet(t, base) // no repeats planned: nothing to defer
+	cfg.MinorityRepeat = 1
+	r, err = setupRun(t, cfg)
+	require.NoError(t, err)
+	assert.Zero(t, r.epochPosWeight(0))
+	assert.InDelta(t, full, float64(r.loss.bce.PosWeight.Data()[0]), 1e-4)
+}
