@@ -384,7 +384,7 @@ func (r *run) describe(head string) {
 		if rs.From > 0 && rs.From < r.cfg.Epochs {
 			repeat += fmt.Sprintf(" from epoch %d; before it once, with pos_weight %.3g", rs.From+1, p.PosWeight*float64(p.Repeat))
 		} else if rs.From > 0 {
-			repeat = fmt.Sprintf("; each image once: the minority repeats from epoch %d (-repeat-from), past the last", rs.From+1)
+			repeat = fmt.Sprintf("; each image once, with pos_weight %.3g: -repeat-from %d is past the last epoch", p.PosWeight*float64(p.Repeat), rs.From+1)
 		}
 	} else if ok {
 		repeat = fmt.Sprintf("; each class's images %v times per epoch", rs.Repeats)
