@@ -108,6 +108,11 @@ type sgemmKernel struct {
 	// dot6, when not nil, is dot for six rows of B, with the same bits per
 	// row (out holds 48 floats).
 	dot6 func(k int, at, b *float32, ldb int, out *float32)
+	// dot8, when not nil, is dot for eight rows of B with its own bits
+	// (out holds 64 floats). It takes every row of a product with n >= 8
+	// whose rows of B do not sit a multiple of 4 KiB apart (see
+	// sgemmDot8AVX2), so that the bits do not depend on the worker split.
+	dot8 func(k int, at, b *float32, ldb int, out *float32)
 	// dot16, when not nil, computes the dot products of six rows of B with
 	// sixteen columns of op(A) packed transposed: out[j*16+i] (see
 	// sgemmDot6x16AVX2), the transposed-B, 8 < m <= 32 case.
@@ -220,8 +225,8 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	j.directB = !transB && m <= sgemmDirectBMaxM && ldb%16 == 0 &&
 		uintptr(unsafe.Pointer(&b[0]))%64 == 0
 	// C = A·Bᵀ with a few rows (the FC forward pass): dot products stream
-	// each row of B once, along its whole length, four rows at a time, with
-	// no packing of B at all.
+	// each row of B once, along its whole length, eight, six or four rows
+	// at a time, with no packing of B at all.
 	j.dot = transB && m <= 8 && k >= 64 && n >= 4 && kr.dot != nil
 	// C = A·B with 8, 16, 24 or 32 rows (an FC layer's backward data pass
 	// at those batch sizes): B's rows stream eight at a time, each worker
@@ -459,22 +464,34 @@ func (j *sgemmJob) packAT(width int) {
 	}
 }
 
+// useDot8 says whether dotBlock takes eight rows of B a call: when the
+// kernel has dot8, n >= 8 and the rows of B are not a multiple of 4 KiB
+// apart. It depends on the shape alone, never on the worker split.
+func (j *sgemmJob) useDot8() bool {
+	return j.kr.dot8 != nil && j.n >= 8 && j.ldb*4%4096 != 0
+}
+
 // dotBlock computes columns [j0, j1) of C = alpha*op(A)·Bᵀ + beta*C for
-// m <= 8 with kr.dot6 (six rows of B per call) or kr.dot (four), each row
-// read once along its whole length: few streams from memory, each long,
-// which is what the hardware prefetcher serves best (the earlier layout,
-// which kept op(A) in L1 and so read 12 rows of B in turn in 2 KiB runs,
-// reached 58-65% of the streaming-read ceiling on fc6 here). The packed
-// op(A) (8 floats a column) comes from L2 or L3, at 4/3 of B's bytes with
-// six rows a call (twice with four). A last group of fewer rows than a call
-// takes the rows ending at j1 (n >= 4) and keeps its own; both kernels
-// make each row's sums the same way, so every row's bits are the same
-// whatever the worker split.
+// m <= 8 with kr.dot8 (eight rows of B per call), kr.dot6 (six) or kr.dot
+// (four), each row read once along its whole length: few streams from
+// memory, each long, which is what the hardware prefetcher serves best (the
+// earlier layout, which kept op(A) in L1 and so read 12 rows of B in turn
+// in 2 KiB runs, reached 58-65% of the streaming-read ceiling on fc6 here).
+// The packed op(A) (8 floats a column) comes from L2 or L3, at B's bytes
+// with eight rows a call, 4/3 of them with six (twice with four). A last
+// group of fewer rows than a call takes the rows ending at j1 and keeps its
+// own. When useDot8 holds, every call is dot8; otherwise dot6 and dot4,
+// which make each row's sums the same way: either way every row's bits are
+// the same whatever the worker split.
 func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
-	out := buf.tile[:48] // not a local array: it would escape through kr.dot
+	out := buf.tile[:64] // not a local array: it would escape through kr.dot
+	eight := j.useDot8()
 	for jj := j0; jj < j1; {
 		g, dot := 4, j.kr.dot
-		if j.kr.dot6 != nil && j1-jj >= 6 {
+		switch {
+		case eight:
+			g, dot = 8, j.kr.dot8 // j1 >= 8: a band starts on a tile of 16 or is all n
+		case j.kr.dot6 != nil && j1-jj >= 6:
 			g, dot = 6, j.kr.dot6
 		}
 		base := min(jj, j1-g)

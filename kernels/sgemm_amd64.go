@@ -48,7 +48,7 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
-	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, rows: sgemmRowsAVX2,
+	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, dot8: sgemmDot8AVX2, rows: sgemmRowsAVX2,
 	dot16: sgemmDot6x16AVX2,
 	pack:  sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
@@ -127,6 +127,7 @@ var avx512Kernel = sgemmKernel{
 	// too.
 	dot:   sgemmDot4AVX2,
 	dot6:  sgemmDot6AVX2,
+	dot8:  sgemmDot8AVX2,
 	dot16: sgemmDot6x16AVX2,
 	rows:  sgemmRowsAVX2,
 	pack:  sgemmPackers{t16: sgemmPackT16AVX2},
@@ -208,6 +209,13 @@ func sgemmDot4AVX2(k int, at, b *float32, ldb int, out *float32)
 //
 //go:noescape
 func sgemmDot6AVX2(k int, at, b *float32, ldb int, out *float32)
+
+// sgemmDot8AVX2 is sgemmDot4AVX2 for eight rows of B, out[j*8+i] for j < 8,
+// one accumulator a row, so not the same bits (see sgemm_dot_amd64.s):
+// k >= 1, ranges in bounds, AVX2 and FMA.
+//
+//go:noescape
+func sgemmDot8AVX2(k int, at, b *float32, ldb int, out *float32)
 
 // sgemmDot6x16AVX2 computes the dot products of six rows of B with sixteen
 // columns of op(A) packed transposed, out[j*16+i] (see sgemm_dot_amd64.s):

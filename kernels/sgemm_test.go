@@ -235,7 +235,7 @@ func TestSgemmKernelEdges(t *testing.T) {
 // shapes cross many kc, mc and nc boundaries.
 func smallBlocked(kr *sgemmKernel) *sgemmKernel {
 	s := &sgemmKernel{name: kr.name + "-small", mr: kr.mr, nr: kr.nr, micro: kr.micro, edge: kr.edge, half: kr.half, direct: kr.direct,
-		dot: kr.dot, dot6: kr.dot6, dot16: kr.dot16, pack: kr.pack}
+		dot: kr.dot, dot6: kr.dot6, dot8: kr.dot8, dot16: kr.dot16, pack: kr.pack}
 	s.once.Do(func() {})
 	s.kc, s.mc, s.nc = 5, 2*kr.mr, 3*kr.nr
 	s.bufs = newFreeList(4, s.newBuf)
@@ -263,8 +263,9 @@ func TestSgemmSmallBlocks(t *testing.T) {
 // cache lines, kc capped), eight rows of B at a time into C (NN, m = 8,
 // with k%8 rows and n%8 columns left over, K in one, four and eight
 // chunks, vectors of 8 columns in groups of three and one or two left; two
-// to four groups of eight rows of C) and dot products (NT: four rows
-// of B per kernel call, odd and even k, a last group of 1-3 rows that
+// to four groups of eight rows of C) and dot products (NT: eight rows
+// of B per kernel call, or six and four when the rows sit a multiple of
+// 4 KiB apart (k = 2048), odd and even k, a last group of 1-7 rows that
 // overlaps the one before it, op(A) transposed or not; with 9 to 32 rows,
 // sixteen rows of op(A) a pass, one or two passes), across their k
 // blocks.
@@ -272,7 +273,7 @@ func TestSgemmSmallM(t *testing.T) {
 	forEachISA(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(19, 20))
 		for _, m := range []int{1, 6, 8, 13, 16, 24, 32} {
-			for ki, k := range []int{127, 129, 300, 1030, 9733, 17011} {
+			for ki, k := range []int{127, 129, 300, 1030, 2048, 9733, 17011} {
 				if k > 10000 && m != 8 {
 					continue // eight K chunks: the rows path's, m = 8 only
 				}
@@ -317,9 +318,12 @@ func TestSgemmWorkersSameBits(t *testing.T) {
 		// and whose column bands (600: one chunk) start and end off the
 		// 24-column tiles of its kernel (the leftover vectors go to another
 		// kernel, which must give the same bits).
-		shapes := [][4]int{{130, 150, 300, 0}, {8, 1000, 600, 0}, {500, 20, 300, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}, {20, 403, 700, 0}, {16, 261, 4500, 1}}
+		// With m <= 8 and B transposed, the dot products: eight rows of B a
+		// call (k = 1500), or six and four (k = 2047: with the pad, rows
+		// 8 KiB apart), the last band ending off the tiles.
+		shapes := [][4]int{{130, 150, 300, 0}, {8, 1000, 600, 0}, {500, 20, 300, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}, {20, 403, 700, 0}, {16, 261, 4500, 1}, {8, 203, 1500, 0}, {6, 203, 2047, 0}}
 		if testing.Short() {
-			shapes = [][4]int{{70, 100, 300, 0}, {8, 600, 450, 0}, {300, 20, 350, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}, {20, 403, 700, 0}, {16, 261, 4500, 1}}
+			shapes = [][4]int{{70, 100, 300, 0}, {8, 600, 450, 0}, {300, 20, 350, 0}, {8, 203, 4500, 1}, {8, 203, 600, 1}, {20, 403, 700, 0}, {16, 261, 4500, 1}, {8, 203, 1500, 0}, {6, 203, 2047, 0}}
 		}
 		for _, sh := range shapes {
 			base := newSgemmCase(rng, false, sh[3] == 0, sh[0], sh[1], sh[2], 1, -0.5, 1)
