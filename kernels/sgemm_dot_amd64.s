@@ -11,6 +11,17 @@
 
 #include "textflag.h"
 
+// ZERO8 clears the accumulators Y0..Y7 of the four- and eight-row kernels.
+#define ZERO8 \
+	VXORPS Y0, Y0, Y0 ; \
+	VXORPS Y1, Y1, Y1 ; \
+	VXORPS Y2, Y2, Y2 ; \
+	VXORPS Y3, Y3, Y3 ; \
+	VXORPS Y4, Y4, Y4 ; \
+	VXORPS Y5, Y5, Y5 ; \
+	VXORPS Y6, Y6, Y6 ; \
+	VXORPS Y7, Y7, Y7
+
 // func sgemmDot4AVX2(k int, at, b *float32, ldb int, out *float32)
 //
 // sgemmDot4AVX2 computes out[j*8+i] = Σ_p at[p*8+i] * b[j*ldb+p] for j < 4,
@@ -29,14 +40,7 @@ TEXT ·sgemmDot4AVX2(SB), NOSPLIT, $0-40
 	SHLQ $2, R9                  // R9 = ldb*4 (bytes)
 	LEAQ (R9)(R9*2), R10         // R10 = 3*ldb*4
 	MOVQ out+32(FP), DI
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
+	ZERO8
 	MOVQ CX, DX
 	SHRQ $1, CX                  // CX = k/2 pairs
 	JZ   tail
@@ -224,14 +228,7 @@ TEXT ·sgemmDot8AVX2(SB), NOSPLIT, $0-40
 	LEAQ (R9)(R9*2), R10         // R10 = 3*ldb*4
 	LEAQ (SI)(R9*4), R8          // R8 = &b[4][0]
 	MOVQ out+32(FP), DI
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
+	ZERO8
 	MOVQ CX, DX
 	SHRQ $1, CX                  // CX = k/2 pairs
 	JZ   tail8
@@ -239,7 +236,7 @@ TEXT ·sgemmDot8AVX2(SB), NOSPLIT, $0-40
 pair8: // for each pair p, p+1
 	VMOVUPS      (AX), Y8            // at column p
 	VMOVUPS      32(AX), Y9          // at column p+1
-	VBROADCASTSS (SI), Y10  // b[0][p]
+	VBROADCASTSS (SI), Y10           // b[0][p]
 	VFMADD231PS  Y10, Y8, Y0
 	VBROADCASTSS (SI)(R9*1), Y11
 	VFMADD231PS  Y11, Y8, Y1
@@ -255,7 +252,7 @@ pair8: // for each pair p, p+1
 	VFMADD231PS  Y10, Y8, Y6
 	VBROADCASTSS (R8)(R10*1), Y11
 	VFMADD231PS  Y11, Y8, Y7
-	VBROADCASTSS 4(SI), Y10  // b[0][p+1]
+	VBROADCASTSS 4(SI), Y10          // b[0][p+1]
 	VFMADD231PS  Y10, Y9, Y0
 	VBROADCASTSS 4(SI)(R9*1), Y11
 	VFMADD231PS  Y11, Y9, Y1
@@ -281,7 +278,7 @@ tail8: // an odd last p
 	TESTQ        $1, DX
 	JZ           done8
 	VMOVUPS      (AX), Y8
-	VBROADCASTSS (SI), Y10  // b[0][p]
+	VBROADCASTSS (SI), Y10           // b[0][p]
 	VFMADD231PS  Y10, Y8, Y0
 	VBROADCASTSS (SI)(R9*1), Y11
 	VFMADD231PS  Y11, Y8, Y1
