@@ -50,7 +50,8 @@ var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
 	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, dot8: sgemmDot8AVX2, rows: sgemmRowsAVX2,
 	dot16: sgemmDot6x16AVX2,
-	pack:  sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2},
+	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2,
+		prefetch: sgemmPrefetchRows},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
 		sgemmMicro4x16AVX2, sgemmMicro5x16AVX2},
 }
@@ -130,7 +131,7 @@ var avx512Kernel = sgemmKernel{
 	dot8:  sgemmDot8AVX2,
 	dot16: sgemmDot6x16AVX2,
 	rows:  sgemmRowsAVX2,
-	pack:  sgemmPackers{t16: sgemmPackT16AVX2},
+	pack:  sgemmPackers{t16: sgemmPackT16AVX2, prefetch: sgemmPrefetchRows},
 }
 
 // sgemmAVX512Preferred says whether Sgemm on an AVX-512 CPU, the ISA not
@@ -175,6 +176,12 @@ func sgemmKernels() []*sgemmKernel {
 	}
 	return ks
 }
+
+// sgemmPrefetchRows prefetches the cache lines at p and p+63 of n rows,
+// stride bytes apart (see sgemm_avx2_amd64.s).
+//
+//go:noescape
+func sgemmPrefetchRows(p *float32, stride, n int)
 
 // sgemmPackB16AVX2 is the AVX2 twin of packB's non-transposed loop for
 // nr=16 and full panels (see sgemm_avx2_amd64.s): kb, panels >= 1, ranges

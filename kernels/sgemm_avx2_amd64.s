@@ -677,6 +677,30 @@ ppanel: // for q := 0; q < panels; q++
 	VZEROUPPER
 	RET
 
+// func sgemmPrefetchRows(p *float32, stride, n int)
+//
+// sgemmPrefetchRows prefetches into L1 the cache line at p and the one 63
+// bytes on, for n rows stride bytes apart: for r < n, PREFETCHT0 at
+// p + r*stride and p + r*stride + 63. Prefetches never fault, so the rows
+// may end anywhere. Preconditions: none beyond SSE.
+// Registers: SI = the row's address, R9 = stride, CX = rows left.
+TEXT ·sgemmPrefetchRows(SB), NOSPLIT, $0-24
+	MOVQ  p+0(FP), SI
+	MOVQ  stride+8(FP), R9
+	MOVQ  n+16(FP), CX
+	TESTQ CX, CX
+	JLE   pfdone
+
+pfrow: // for r := 0; r < n; r++
+	PREFETCHT0 (SI)
+	PREFETCHT0 63(SI)
+	ADDQ       R9, SI
+	DECQ       CX
+	JNZ        pfrow
+
+pfdone:
+	RET
+
 // LOAD8ROWS(base) loads rows base, base+ld, .., base+7ld (8 floats each,
 // columns p..p+7) into Y0..Y7, with R9 = ld*4, R10 = 3*ld*4, R8 = base+4*ld*4.
 #define LOAD8ROWS(base) \

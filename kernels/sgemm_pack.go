@@ -47,6 +47,9 @@ type sgemmPackers struct {
 	b16 func(dst, src *float32, ldb, kb, panels, ps int) // packB, nr=16, full panels
 	t16 func(dst, src *float32, ld, kb8, dw int)         // packCols, 16 or 32 full rows
 	a6  func(dst, src *float32, ld, nblk int)            // packCols, 6 full rows
+	// prefetch, when not nil, asks for the cache lines of n rows of B, 64
+	// bytes from p on each, stride bytes apart (see block's onePass case).
+	prefetch func(p *float32, stride, n int)
 }
 
 // packA packs rows [i0, i0+mb) × columns [p0, p0+kb) of op(A) into dst as
