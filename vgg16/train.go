@@ -80,6 +80,7 @@ type run struct {
 	headLoaded bool    // the output layer came from -weights // the frozen backbone's training features, when worthwhile
 	lrScale    float64 // the remedies' factor on cfg.LR
 	totalSteps int     // the steps the schedule spans (planned at each epoch's start)
+	sam        sam     // sharpness-aware minimisation, when on
 }
 
 // Train trains a VGG as cfg says and returns the result. It writes
@@ -188,6 +189,7 @@ func (r *run) setup() error {
 	}
 	r.loss = newLoss(r.strategy, r.plan, r.k)
 	r.opt = newOptimizer(r.cfg, r.model)
+	r.setupSAM()
 	if err := r.newLoaders(); err != nil {
 		return err
 	}
@@ -402,14 +404,18 @@ func (r *run) describe(head string) {
 	r.log.say("model: %s, %s head, %dx%dx%d input, %d outputs, %.1fM parameters; %s lr %g, batch %d, %d epochs, kernels %s x%d",
 		m.Spec.Arch, head, m.Spec.InChannels, m.Spec.Size, m.Spec.Size, m.Spec.Outputs, float64(m.NumParams())/1e6,
 		r.cfg.Optim, r.cfg.LR, r.cfg.Batch, r.cfg.Epochs, kernels.Active(), kernels.Threads())
-	r.log.say("training: %s batch order; augmentation: %s; %s learning rate",
-		r.cfg.BatchOrder, r.augmentation(), r.cfg.Schedule)
+	samDesc := "SAM " + r.sam.why
+	if r.sam.rho > 0 {
+		samDesc = fmt.Sprintf("SAM rho %g (%s; two passes a step)", r.sam.rho, r.sam.why)
+	}
+	r.log.say("training: %s batch order; augmentation: %s; %s learning rate; %s",
+		r.cfg.BatchOrder, r.augmentation(), r.cfg.Schedule, samDesc)
 	reps, classReps := 1, []int(nil)
 	if rs, ok := r.repeatSampler(nil); ok {
 		reps, classReps = max(rs.Repeat, 1), rs.Repeats
 	}
 	r.log.event("setup", map[string]any{"classes": r.td.classes, "counts": r.td.counts, "ratio": p.Ratio,
-		"strategy": r.strategy, "loss": r.loss.desc, "minority_repeat": reps, "repeat_from": r.cfg.RepeatFrom, "class_repeats": classReps, "arch": m.Spec.Arch, "head": head, "size": m.Spec.Size,
+		"strategy": r.strategy, "loss": r.loss.desc, "minority_repeat": reps, "repeat_from": r.cfg.RepeatFrom, "class_repeats": classReps, "sam_rho": r.sam.rho, "arch": m.Spec.Arch, "head": head, "size": m.Spec.Size,
 		"batch": r.cfg.Batch, "epochs": r.cfg.Epochs, "lr": r.cfg.LR})
 }
 
@@ -495,6 +501,9 @@ func (r *run) runEpoch(ctx context.Context, epoch, from int) (int, error) {
 		}
 		r.model.Backward(r.loss.backward())
 		r.gradNorm = optim.ClipGradNorm(r.model.Params(), math.Inf(1))
+		if r.sam.rho > 0 {
+			r.samStep(b.X, b.Labels)
+		}
 		r.setLR()
 		r.opt.Step()
 		r.opt.ZeroGrad()

@@ -33,6 +33,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.StringVar(&c.Imbalance, "imbalance", "auto", "auto, none, weights, focal, oversample or undersample")
 	fs.Float64Var(&c.PosWeight, "pos-weight", 0, "BCE pos_weight for two classes under -imbalance weights (default: from the class counts)")
 	fs.IntVar(&c.MinorityRepeat, "minority-repeat", 0, "times each image of a two-class task's minority appears per epoch under -imbalance weights, pos_weight rescaled to match (default: raised to 8% of an epoch; 1: off, also for the rare classes of a larger task)")
+	fs.Float64Var(&c.SAM, "sam", 0, "sharpness-aware minimisation radius (two passes a step; default 0: auto, 0.05 when a class has fewer than 1000 training images; -1: off)")
 	fs.IntVar(&c.RepeatFrom, "repeat-from", 0, "epoch (1-based) from which a two-class task's minority is repeated; before it each image once, with the whole weight in pos_weight (default 1: from the start; 3 of 4 epochs defers the re-balancing to the second half)")
 	fs.StringVar(&c.OnCollapse, "on-collapse", "warn", "when the model collapses: warn, stop, or fix (apply the next remedy)")
 	fs.StringVar(&c.Weights, "weights", "", "pretrained weights to start from (.pth or .safetensors)")
