@@ -24,11 +24,14 @@ type Trial struct {
 	Epochs    int     `json:"epochs,omitempty"`
 	Arch      string  `json:"arch,omitempty"`
 	Seed      *uint64 `json:"seed,omitempty"`
+	// SAM is Config.SAM (0 auto, -1 off, else the radius); nil keeps the
+	// base's.
+	SAM *float64 `json:"sam,omitempty"`
 }
 
 // SearchKeys are the settings a search can vary, in the order tables show
 // them.
-var SearchKeys = []string{"lr", "imbalance", "optim", "batch", "epochs", "arch", "seed"}
+var SearchKeys = []string{"lr", "imbalance", "optim", "batch", "epochs", "arch", "sam", "seed"}
 
 // maxTrials bounds a grid's size: more is almost certainly a typo.
 const maxTrials = 1000
@@ -56,6 +59,9 @@ func (t Trial) Apply(base Config) Config {
 	}
 	if t.Seed != nil {
 		c.Seed = *t.Seed
+	}
+	if t.SAM != nil {
+		c.SAM = *t.SAM
 	}
 	return c
 }
@@ -85,8 +91,36 @@ func (t Trial) Value(key string) string {
 		if t.Seed != nil {
 			return strconv.FormatUint(*t.Seed, 10)
 		}
+	case "sam":
+		if t.SAM != nil {
+			return samText(*t.SAM)
+		}
 	}
 	return ""
+}
+
+// samText writes a Config.SAM value as a search space does: auto, off or
+// the radius.
+func samText(rho float64) string {
+	switch {
+	case rho == 0:
+		return "auto"
+	case rho < 0:
+		return "off"
+	}
+	return strconv.FormatFloat(rho, 'g', 3, 64)
+}
+
+// parseSAM reads a search space's sam value: auto, off or a radius.
+func parseSAM(v string) (float64, bool) {
+	switch strings.ToLower(v) {
+	case "auto":
+		return 0, true
+	case "off":
+		return -1, true
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	return x, err == nil && x > 0 && !math.IsInf(x, 0)
 }
 
 // String lists t's settings as "lr=0.001 imbalance=focal".
@@ -130,6 +164,9 @@ func (d dim) set(t *Trial, v string) {
 	case "seed":
 		s, _ := strconv.ParseUint(v, 10, 64)
 		t.Seed = &s
+	case "sam":
+		rho, _ := parseSAM(v)
+		t.SAM = &rho
 	}
 }
 
@@ -168,6 +205,10 @@ func checkValue(key, v string) error {
 	case "seed":
 		if _, err := strconv.ParseUint(v, 10, 64); err != nil {
 			return bad("not a non-negative integer")
+		}
+	case "sam":
+		if _, ok := parseSAM(v); !ok {
+			return bad("want auto, off or a positive radius such as 0.05")
 		}
 	}
 	return nil

@@ -116,6 +116,18 @@ func TrainCommand(c Config) string {
 	num("lr", c.LR, 0)
 	str("optim", c.Optim, "adam")
 	str("imbalance", c.Imbalance, "auto")
+	num("pos-weight", c.PosWeight, 0)
+	num("minority-repeat", float64(c.MinorityRepeat), 0)
+	num("repeat-from", float64(c.RepeatFrom), 0)
+	num("sam", c.SAM, 0)
+	if c.Augment {
+		args = append(args, "-augment")
+	}
+	num("head-dropout", c.HeadDropout, 0)
+	num("erase", c.Erase, 0)
+	num("translate", float64(c.Translate), 0)
+	str("schedule", c.Schedule, "cosine")
+	str("batch-order", c.BatchOrder, "stratified")
 	str("on-collapse", c.OnCollapse, "warn")
 	str("weights", c.Weights, "")
 	if c.FreezeFeatures {

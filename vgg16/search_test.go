@@ -131,6 +131,27 @@ func TestTrainCommand(t *testing.T) {
 	c := Config{Data: "my data", Arch: "vgg11_bn", Epochs: 4, LR: 1e-3, Optim: "adam", Imbalance: "focal", Seed: 3, Head: "auto"}
 	assert.Equal(t, "gocnn train -data 'my data' -arch vgg11_bn -lr 0.001 -imbalance focal -seed 3", TrainCommand(c))
 	assert.Equal(t, "", TrainCommand(Config{TrainSet: synthetic(2, 1, 1)}))
+	c.SAM, c.RepeatFrom, c.Augment, c.Schedule = -1, 3, true, "constant"
+	assert.Equal(t, "gocnn train -data 'my data' -arch vgg11_bn -lr 0.001 -imbalance focal -repeat-from 3 -sam -1 -augment -schedule constant -seed 3", TrainCommand(c))
+}
+
+func TestSearchSAMKey(t *testing.T) {
+	trials, err := ParseGrid("sam=auto,off,0.1")
+	require.NoError(t, err)
+	require.Len(t, trials, 3)
+	for i, want := range []float64{0, -1, 0.1} {
+		require.NotNil(t, trials[i].SAM)
+		assert.Equal(t, want, *trials[i].SAM)
+		assert.Equal(t, want, trials[i].Apply(Config{SAM: 0.5}).SAM)
+	}
+	assert.Equal(t, "sam=auto", trials[0].String())
+	assert.Equal(t, "sam=off", trials[1].String())
+	assert.Equal(t, "sam=0.1", trials[2].String())
+	assert.Equal(t, 0.5, Trial{}.Apply(Config{SAM: 0.5}).SAM, "no sam key keeps the base's")
+	for _, bad := range []string{"sam=0", "sam=-0.1", "sam=x", "sam=0.01..0.1"} {
+		_, err := ParseGrid(bad)
+		assert.Error(t, err, bad)
+	}
 }
 
 func TestSearchEndToEnd(t *testing.T) {

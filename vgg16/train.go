@@ -502,7 +502,7 @@ func (r *run) runEpoch(ctx context.Context, epoch, from int) (int, error) {
 		r.model.Backward(r.loss.backward())
 		r.gradNorm = optim.ClipGradNorm(r.model.Params(), math.Inf(1))
 		if r.sam.rho > 0 {
-			r.samStep(b.X, b.Labels)
+			r.samStep(r.model, b.X, b.Labels)
 		}
 		r.setLR()
 		r.opt.Step()
@@ -567,6 +567,9 @@ func (r *run) runCachedEpoch(ctx context.Context, epoch int) (int, error) {
 		}
 		r.model.Classifier.Backward(r.loss.backward())
 		r.gradNorm = optim.ClipGradNorm(r.model.Params(), math.Inf(1))
+		if r.sam.rho > 0 {
+			r.samStep(headNet{r.model.Classifier}, x, labels)
+		}
 		r.setLR()
 		r.opt.Step()
 		r.opt.ZeroGrad()

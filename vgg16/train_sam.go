@@ -19,6 +19,13 @@ const SAMRho = 0.05
 // two, which is the failure SAM was measured to prevent.
 const SAMAutoMaxClass = 1000
 
+// samNet is what samStep runs the second pass through: the whole model, or
+// its head when the steps train on cached backbone features.
+type samNet interface {
+	Forward(x *tensor.Tensor) *tensor.Tensor
+	Backward(dy *tensor.Tensor)
+}
+
 // sam is a run's sharpness-aware minimisation: the radius (0: off), why,
 // the perturbation per parameter, and the batch-norm layers whose running
 // statistics the second pass must leave alone.
@@ -33,8 +40,9 @@ type sam struct {
 // resolveSAM returns the radius Config.SAM asks for and why: its own value
 // when positive, none when negative, and for 0 (auto) SAMRho when some
 // class has fewer than SAMAutoMaxClass training images, except for plain
-// training (imbalance none) and a frozen backbone (its head trains on
-// cached features).
+// training (imbalance none) and a frozen backbone (whose head alone
+// trains: little to gain and often trained on cached features, where an
+// explicit -sam runs the step on the head).
 func resolveSAM(cfg Config, counts []int) (float64, string) {
 	switch {
 	case cfg.SAM > 0:
@@ -77,10 +85,11 @@ func (r *run) setupSAM() {
 // samStep turns the gradients of the batch (x, labels), already computed at
 // the weights w with norm r.gradNorm, into those at w + rho·g/|g|, the
 // sharpest nearby point: it moves the weights there, runs the batch forward
-// and backward again, and moves them back. Batch norm normalises with the
-// batch's statistics in both passes, but only the first updates the running
+// and backward again through net (the model, or its head on cached
+// features), and moves them back. Batch norm normalises with the batch's
+// statistics in both passes, but only the first updates the running
 // statistics. The optimizer then steps with the new gradients.
-func (r *run) samStep(x *tensor.Tensor, labels []int) {
+func (r *run) samStep(net samNet, x *tensor.Tensor, labels []int) {
 	ps := r.model.Params()
 	scale := float32(r.sam.rho / (r.gradNorm + 1e-12))
 	for i, p := range ps {
@@ -97,8 +106,8 @@ func (r *run) samStep(x *tensor.Tensor, labels []int) {
 	for i, bn := range r.sam.bns {
 		r.sam.mom[i], bn.Momentum = bn.Momentum, 0
 	}
-	r.loss.forward(r.model.Forward(x), labels)
-	r.model.Backward(r.loss.backward())
+	r.loss.forward(net.Forward(x), labels)
+	net.Backward(r.loss.backward())
 	for i, bn := range r.sam.bns {
 		bn.Momentum = r.sam.mom[i]
 	}
@@ -112,3 +121,12 @@ func (r *run) samStep(x *tensor.Tensor, labels []int) {
 		}
 	}
 }
+
+// headNet runs the classifier alone, for steps on cached features.
+type headNet struct{ s *nn.Sequential }
+
+// Forward runs the head.
+func (h headNet) Forward(x *tensor.Tensor) *tensor.Tensor { return h.s.Forward(x) }
+
+// Backward runs the head backward; nothing below it wants the gradient.
+func (h headNet) Backward(dy *tensor.Tensor) { h.s.Backward(dy) }

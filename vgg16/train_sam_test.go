@@ -2,6 +2,7 @@ package vgg16
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"slices"
 	"testing"
@@ -108,7 +109,7 @@ func TestSAMStep(t *testing.T) {
 	r.gradNorm = optim.ClipGradNorm(ps, math.Inf(1))
 	stats1 := runStats()
 	assert.False(t, sameBits(stats0, stats1), "the first pass updates the running statistics")
-	r.samStep(b.X, b.Labels)
+	r.samStep(r.model, b.X, b.Labels)
 	assert.True(t, sameBits(want, snap(grad)), "the gradients at the perturbed weights")
 	assert.False(t, sameBits(g1, snap(grad)), "the gradients changed")
 	assert.True(t, sameBits(stats1, runStats()), "the second pass leaves the running statistics alone")
@@ -154,4 +155,32 @@ func sameBits(a, b [][]float32) bool {
 		}
 	}
 	return true
+}
+
+// TestSAMOnCachedFeatures checks that an explicit -sam with a frozen
+// backbone runs the step on the head when it trains on cached features:
+// one step with SAM moves the head's weights elsewhere than one without,
+// and the features stay as they were.
+func TestSAMOnCachedFeatures(t *testing.T) {
+	skipSlow(t, "builds a vgg11_bn feature cache twice")
+	heads := map[float64][][]float32{}
+	for _, rho := range []float64{-1, 0.05} {
+		cfg := quiet(t, Config{TrainSet: synthetic(40, 8, 3), ValSet: synthetic(20, 4, 4), Arch: "vgg11_bn",
+			Epochs: 1, Batch: 16, MaxSteps: 1, FreezeFeatures: true, SAM: rho})
+		r, err := setupRun(t, cfg)
+		require.NoError(t, err)
+		require.NotNil(t, r.cache, "the frozen backbone's features are cached")
+		require.Equal(t, max(rho, 0), r.sam.rho)
+		features := slices.Clone(r.model.Features.Params()[0].Value.Data())
+		r.model.SetTrain(true)
+		r.model.Features.SetTrain(false)
+		_, err = r.runCachedEpoch(context.Background(), 0)
+		require.NoError(t, err)
+		require.Equal(t, 1, r.step)
+		assert.Equal(t, features, r.model.Features.Params()[0].Value.Data(), "the backbone is frozen")
+		for _, p := range r.model.Classifier.Params() {
+			heads[rho] = append(heads[rho], slices.Clone(p.Value.Data()))
+		}
+	}
+	assert.False(t, sameBits(heads[-1], heads[0.05]), "a step with SAM differs from one without")
 }

@@ -30,7 +30,8 @@ search.json (every trial) and best_config.json (the winner's configuration
 and the gocnn train command that repeats it) to -out.
 
 -grid lists values per key, separated by ';': every combination is a trial.
-Keys: lr, imbalance, optim, batch, epochs, arch, seed.
+Keys: lr, imbalance, optim, batch, epochs, arch, sam (auto, off or a radius),
+seed.
 
 -random N samples N trials (seeded by -search-seed): lr log-uniform in
 [1e-5, 1e-2], imbalance from auto, weights, focal and oversample, optim adam
@@ -48,7 +49,7 @@ Flags:
 func runSearch(args []string) int {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	tf := addTrainFlags(fs)
-	grid := fs.String("grid", "", "search space: 'key=v1,v2;key=v3' (keys lr, imbalance, optim, batch, epochs, arch, seed)")
+	grid := fs.String("grid", "", "search space: 'key=v1,v2;key=v3' (keys lr, imbalance, optim, batch, epochs, arch, sam, seed)")
 	random := fs.Int("random", 0, "sample this many random trials instead of the full grid")
 	parallel := fs.Int("parallel", 1, "trials to run at a time")
 	searchSeed := fs.Uint64("search-seed", 0, "seed of the random sampling (default: -seed)")
