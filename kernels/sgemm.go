@@ -317,7 +317,7 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 	if j.directB {
 		kc = min(kc, sgemmDirectKC)
 	} else if !j.transB && j.m <= mc {
-		kc = j.longKC(kc, mc)
+		kc = j.evenKC(kc)
 	}
 	for jc := j0; jc < j1; jc += nc {
 		nb := min(nc, j1-jc)
@@ -400,19 +400,19 @@ func (j *sgemmJob) prefetchPanel(pc, kb, col, q, calls int) {
 	}
 }
 
-// longKC returns the k block for a product of at most mc rows, whose
-// panels of B are packed one at a time just before use (onePass): as long
-// as A's mc×kc buffer allows (up to kc*mc/m), so that C is read and written
-// in fewer passes, in equal blocks. It depends only on m and k, never on the
-// worker split, so the results do not either.
-func (j *sgemmJob) longKC(kc, mc int) int {
-	mr := j.kr.mr
-	most := kc * mc / ((j.m + mr - 1) / mr * mr) / 8 * 8
-	if most <= kc || j.k <= kc {
-		return kc
-	}
-	blocks := (j.k + most - 1) / most
-	return min(most, ((j.k+blocks-1)/blocks+7)/8*8)
+// evenKC returns the k block for a product of at most mc rows, whose
+// panels of B are packed one at a time just before use (onePass): k in
+// equal blocks of at most kc, rather than kc, kc, ..., and a short rest.
+// It depends only on k, never on the worker split, so the results do not
+// either. Blocks longer than kc, so that C is read and written in fewer
+// passes, measured worse on Zen 4 (in-process A/B against blocks as long as
+// A's buffer allows: 64x50176x576 one block of 576 against three of 192,
+// 1.09x on 1 thread and 1.07x on 2 with the shorter; 128x12544x1152 1.01x;
+// two blocks of 288 were 0.97x of three of 192): a panel of 576 rows does
+// not fit in L1 beside A's slice.
+func (j *sgemmJob) evenKC(kc int) int {
+	blocks := (j.k + kc - 1) / kc
+	return ((j.k+blocks-1)/blocks + 7) / 8 * 8
 }
 
 // panelB returns the kb×nr panel of op(B) at rows pc.., columns jc+jr.. and
