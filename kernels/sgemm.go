@@ -129,6 +129,9 @@ type sgemmKernel struct {
 	edge []sgemmMicro
 	// pack holds the kernel's assembly packing loops.
 	pack sgemmPackers
+	// panelL1 is how many L1s a kc×nr panel of B fills (0: one half):
+	// a kernel with enough registers to hide L2 latency takes longer panels.
+	panelL1 float64
 
 	once       sync.Once
 	kc, mc, nc int                 // cache blocks: kc (L1), mc rows of A (L2), nc columns of B (L3)
@@ -136,13 +139,17 @@ type sgemmKernel struct {
 }
 
 // blocking returns kc, mc, nc, derived once from the cache sizes: a kc×nr
-// panel of B fills half of L1, an mc×kc block of A about 28% of L2 (measured
+// panel of B fills half of L1 (or panelL1 of it), an mc×kc block of A about 28% of L2 (measured
 // on Zen 3 with 512 KiB L2: mc=144 beats 96, 192 and 252 for kc=256, as in
 // BLIS's Zen tuning), a kc×nc block of B a quarter of L3.
 func (kr *sgemmKernel) blocking() (kc, mc, nc int) {
 	kr.once.Do(func() {
 		l1, l2, l3 := cacheSizes()
-		kr.kc = clampRound(l1/2/(kr.nr*4), 64, 512, 8)
+		share := kr.panelL1
+		if share == 0 {
+			share = 0.5
+		}
+		kr.kc = clampRound(int(float64(l1)*share)/(kr.nr*4), 64, 512, 8)
 		kr.mc = clampRound(l2*9/32/(kr.kc*4), kr.mr, 480, kr.mr)
 		kr.nc = clampRound(l3/4/(kr.kc*4), kr.nr, 4096, kr.nr)
 		// Enough buffers for every worker of two concurrent calls.
