@@ -139,9 +139,10 @@ type sgemmKernel struct {
 }
 
 // blocking returns kc, mc, nc, derived once from the cache sizes: a kc×nr
-// panel of B fills half of L1 (or panelL1 of it), an mc×kc block of A about 28% of L2 (measured
-// on Zen 3 with 512 KiB L2: mc=144 beats 96, 192 and 252 for kc=256, as in
-// BLIS's Zen tuning), a kc×nc block of B a quarter of L3.
+// panel of B fills half of L1 (or panelL1 of it), an mc×kc block of A
+// about 28% of L2 (measured on Zen 3 with 512 KiB L2: mc=144 beats 96, 192
+// and 252 for kc=256, as in BLIS's Zen tuning; on Zen 4, 1 MiB, mc=288 and
+// 144 are the same within noise), a kc×nc block of B a quarter of L3.
 func (kr *sgemmKernel) blocking() (kc, mc, nc int) {
 	kr.once.Do(func() {
 		l1, l2, l3 := cacheSizes()
