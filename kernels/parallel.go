@@ -63,10 +63,29 @@ func ParallelFor(n, grain int, fn func(lo, hi int)) {
 		fn(0, n)
 		return
 	}
+	parallelRun(n, w, w, fn)
+}
+
+// parallelParts calls fn(i, i+1) for each i in [0, parts), each part on
+// whichever of at most w goroutines (the caller among them) claims it
+// next, so that a worker slowed down by other processes takes fewer parts
+// and the rest are not held up by it. It returns when every part is done.
+func parallelParts(parts, w int, fn func(lo, hi int)) {
+	w = min(w, parts)
+	if w <= 1 {
+		fn(0, parts)
+		return
+	}
+	parallelRun(parts, parts, w, fn)
+}
+
+// parallelRun calls fn on the parts ranges [i*n/parts, (i+1)*n/parts),
+// claimed in turn by the caller and w-1 helpers.
+func parallelRun(n, parts, w int, fn func(lo, hi int)) {
 	t := pfTasks.get()
-	t.fn, t.n, t.w = fn, n, w
+	t.fn, t.n, t.parts = fn, n, parts
 	t.next.Store(0)
-	t.pending.Store(int64(w))
+	t.pending.Store(int64(parts))
 	t.refs.Store(1) // the caller's reference
 	pool.ensure(w - 1)
 	for i := 1; i < w; i++ {
@@ -89,11 +108,12 @@ func ParallelFor(n, grain int, fn func(lo, hi int)) {
 	pfTasks.put(t)
 }
 
-// pfTask is one ParallelFor call: w ranges of [0, n), claimed in turn by the
-// caller and by helpers. Its channels are created once and reused.
+// pfTask is one ParallelFor or parallelParts call: parts ranges of [0, n),
+// claimed in turn by the caller and by helpers. Its channels are created
+// once and reused.
 type pfTask struct {
 	fn       func(lo, hi int)
-	n, w     int
+	n, parts int
 	next     atomic.Int64  // next range index to claim
 	pending  atomic.Int64  // ranges not yet finished
 	refs     atomic.Int64  // goroutines (caller and helpers) holding the task
@@ -141,10 +161,10 @@ func (f *freeList[T]) put(x *T) {
 func (t *pfTask) run() {
 	for {
 		i := int(t.next.Add(1) - 1)
-		if i >= t.w {
+		if i >= t.parts {
 			return
 		}
-		t.fn(i*t.n/t.w, (i+1)*t.n/t.w)
+		t.fn(i*t.n/t.parts, (i+1)*t.n/t.parts)
 		if t.pending.Add(-1) == 0 {
 			t.allDone <- struct{}{}
 		}

@@ -261,8 +261,14 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 		}
 		j.packAT(width)
 	}
+	if (j.dot || j.dot16) && w > 1 {
+		// Bands of about dotPartBytes of B, claimed in turn.
+		j.pn = max(j.pn, min((n+kr.nr-1)/kr.nr, n*k*4/dotPartBytes))
+	}
 	if j.rows {
 		j.runRows(w)
+	} else if j.pn > w {
+		parallelParts(j.pn, w, j.cell)
 	} else if j.pm*j.pn == 1 {
 		j.runCells(0, 1)
 	} else {
@@ -513,6 +519,16 @@ func (j *sgemmJob) packAT(width int) {
 // L2) 1.10x. Rows of 98 KiB (fc6) read best one row a lane (two: 0.89x),
 // so runs are 128 KiB: at most 64 KiB rows take lanes.
 const dotLaneBytes = 128 << 10
+
+// dotPartBytes is about how much of B one band of columns holds on the dot
+// paths (NT, m <= 32) when more than one worker runs: the bands are claimed
+// in turn, so that a worker slowed down by another process takes fewer of
+// them instead of holding up the call (every row of B is summed the same
+// way in any band, so the bits do not change). On Zen 4, 2 threads,
+// in-process A/B against one band a worker: fc6 1.10x (4 and 16 MiB bands,
+// 1 MiB: 0.97x), fc7 0.99-1.02x; with a busy loop beside it, fc6 1.17x and
+// fc7 1.11x.
+const dotPartBytes = 4 << 20
 
 // useDot8 says whether dotBlock takes eight rows of B a call: when the
 // kernel has dot8, n >= 8 and the rows of B are not a multiple of 4 KiB

@@ -10,7 +10,9 @@ import (
 // eight rows a call (k = 4099, 1500, 7) or six and four (k = 1024, rows
 // 4 KiB apart), whole runs of g*lanes rows and a rest that is not (one row short of a run), rows
 // further apart than k (pad), op(A) transposed or not, against the reference
-// and with the bits of one worker on two and three.
+// and with the bits of one worker on two and three; with B over
+// dotPartBytes (also for 13 rows, sixteen rows of op(A) a call), bands
+// claimed in turn, more of them than workers.
 func TestSgemmDotLanes(t *testing.T) {
 	defer SetThreads(SetThreads(1))
 	forEachISA(t, func(t *testing.T) {
@@ -18,6 +20,7 @@ func TestSgemmDotLanes(t *testing.T) {
 		for _, s := range []struct{ m, n, k, pad int }{
 			{8, 131, 4099, 0}, {8, 167, 4099, 0}, {3, 173, 1500, 3}, {6, 200, 1024, 0}, {8, 397, 1024, 0},
 			{1, 101, 2048, 0}, {2, 37451, 7, 0}, {5, 9000, 30, 1},
+			{8, 3001, 1500, 0}, {13, 2003, 2100, 1},
 		} {
 			for _, transA := range []bool{false, true} {
 				base := newSgemmCase(rng, transA, true, s.m, s.n, s.k, -0.5, 1, s.pad)
