@@ -121,6 +121,9 @@ type sgemmKernel struct {
 	// op(A) packed transposed into eight rows of C held interleaved (see
 	// sgemmRows8AVX2): the non-transposed-B, m = 8 case.
 	rows func(ap, b *float32, ldb int, c *float32, nv int)
+	// rowsFar, when not nil, is rows with the same bits for B larger than
+	// L3, which it streams from memory (see sgemmRows8x24FarAVX2).
+	rowsFar func(ap, b *float32, ldb int, c *float32, nv int)
 	// half, when not nil, is micro for an mr×(nr/2) tile on the first nr/2
 	// columns of the B panel: the last, ragged panel when cols <= nr/2.
 	half sgemmMicro

@@ -49,7 +49,7 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
 	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, dot8: sgemmDot8AVX2, rows: sgemmRowsAVX2,
-	dot16: sgemmDot6x16AVX2,
+	rowsFar: sgemmRowsFarAVX2, dot16: sgemmDot6x16AVX2,
 	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2,
 		prefetch: sgemmPrefetchRows},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
@@ -130,12 +130,13 @@ var avx512Kernel = sgemmKernel{
 	// AVX-512 CPUs have AVX2: the bandwidth-bound small-m paths (dot, rows)
 	// and the transposing packing loop (16 rows at a time) serve this kernel
 	// too.
-	dot:   sgemmDot4AVX2,
-	dot6:  sgemmDot6AVX2,
-	dot8:  sgemmDot8AVX2,
-	dot16: sgemmDot6x16AVX2,
-	rows:  sgemmRowsAVX2,
-	pack:  sgemmPackers{t16: sgemmPackT16AVX2, prefetch: sgemmPrefetchRows},
+	dot:     sgemmDot4AVX2,
+	dot6:    sgemmDot6AVX2,
+	dot8:    sgemmDot8AVX2,
+	dot16:   sgemmDot6x16AVX2,
+	rows:    sgemmRowsAVX2,
+	rowsFar: sgemmRowsFarAVX2,
+	pack:    sgemmPackers{t16: sgemmPackT16AVX2, prefetch: sgemmPrefetchRows},
 }
 
 // sgemmAVX512Preferred says whether Sgemm on an AVX-512 CPU, the ISA not
@@ -250,12 +251,32 @@ func sgemmRows8AVX2(ap, b *float32, ldb int, c *float32, nv int)
 //go:noescape
 func sgemmRows8x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
 
+// sgemmRows8x24FarAVX2 is sgemmRows8x24AVX2 with each row's line 4 KiB on
+// asked for into L2 first, for B streamed from memory (see
+// sgemm_dot_amd64.s): the same bits and preconditions.
+//
+//go:noescape
+func sgemmRows8x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
+
 // sgemmRowsAVX2 is the rows kernel: sgemmRows8x24AVX2 on the vectors in
 // groups of three, sgemmRows8AVX2 on the one or two left over.
 func sgemmRowsAVX2(ap, b *float32, ldb int, c *float32, nv int) {
+	sgemmRowsWith(sgemmRows8x24AVX2, ap, b, ldb, c, nv)
+}
+
+// sgemmRowsFarAVX2 is sgemmRowsAVX2 for B larger than L3, with
+// sgemmRows8x24FarAVX2 on the groups of three.
+func sgemmRowsFarAVX2(ap, b *float32, ldb int, c *float32, nv int) {
+	sgemmRowsWith(sgemmRows8x24FarAVX2, ap, b, ldb, c, nv)
+}
+
+// sgemmRowsWith runs rows24 on the vectors in groups of three and
+// sgemmRows8AVX2 on the one or two left over.
+func sgemmRowsWith(rows24 func(ap, b *float32, ldb int, c *float32, nt int),
+	ap, b *float32, ldb int, c *float32, nv int) {
 	nt := nv / 3
 	if nt > 0 {
-		sgemmRows8x24AVX2(ap, b, ldb, c, nt)
+		rows24(ap, b, ldb, c, nt)
 	}
 	if r := nv - 3*nt; r > 0 {
 		sgemmRows8AVX2(ap, (*float32)(unsafe.Add(unsafe.Pointer(b), 96*nt)), ldb,

@@ -533,6 +533,17 @@ rvec: // for v := 0; v < nv; v++
 	ROW3((R8)(R9*2), 32(R8)(R9*2), 64(R8)(R9*2), a+192)            ; \
 	ROW3((R8)(R10*1), 32(R8)(R10*1), 64(R8)(R10*1), a+224)
 
+// ROWS8X24 adds the eight rows of B at SI (rows 4-7 at R8) times ap into
+// the three vectors of C at DI: rows 0-3, then rows 4-7, each a 4×24
+// register tile loaded, multiplied into and stored back.
+#define ROWS8X24 \
+	LOADC12(0)    ; \
+	PASS4(0)      ; \
+	STOREC12(0)   ; \
+	LOADC12(128)  ; \
+	PASS4(16)     ; \
+	STOREC12(128)
+
 // func sgemmRows8x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
 //
 // sgemmRows8x24AVX2 is sgemmRows8AVX2 on three vectors (24 columns) at a
@@ -558,15 +569,49 @@ TEXT ·sgemmRows8x24AVX2(SB), NOSPLIT, $0-40
 
 tvec: // for t := 0; t < nt; t++
 	LEAQ (SI)(R9*4), R8
-	LOADC12(0)
-	PASS4(0)
-	STOREC12(0)
-	LOADC12(128)
-	PASS4(16)
-	STOREC12(128)
+	ROWS8X24
 	ADDQ $96, SI
 	ADDQ $768, DI
 	DECQ CX
 	JNZ  tvec
+	VZEROUPPER
+	RET
+
+// func sgemmRows8x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
+//
+// sgemmRows8x24FarAVX2 is sgemmRows8x24AVX2 (the same bits) for B streamed
+// from memory: each triple first asks for each row's line 4 KiB on into L2
+// (PREFETCHT2). On Zen 4, in-process A/B against the kernel without it:
+// 8x4096x4096 (K×N, B 64 MiB) 1.10x on 2 threads and 1.13x on 1, fc6's
+// 8x4096x25088 1.09x, 16x4096x4096 1.09x, 8x25088x4096 0.98x; with B in L3
+// (8x4096x256) 0.90x, so the caller keeps it for B larger than L3 (see
+// sgemmKernel.rowsFar). PREFETCHT1 at 4 KiB measured about the same,
+// PREFETCHT0 at 384 bytes to 2 KiB and PREFETCHNTA at 1 KiB 0.76-0.98x,
+// PREFETCHT2 at 3 KiB 1.02-1.10x.
+// Registers: as sgemmRows8x24AVX2.
+TEXT ·sgemmRows8x24FarAVX2(SB), NOSPLIT, $0-40
+	MOVQ ap+0(FP), AX
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	MOVQ c+24(FP), DI
+	MOVQ nt+32(FP), CX
+
+tvecfar: // for t := 0; t < nt; t++
+	LEAQ       (SI)(R9*4), R8
+	PREFETCHT2 4096(SI)
+	PREFETCHT2 4096(SI)(R9*1)
+	PREFETCHT2 4096(SI)(R9*2)
+	PREFETCHT2 4096(SI)(R10*1)
+	PREFETCHT2 4096(R8)
+	PREFETCHT2 4096(R8)(R9*1)
+	PREFETCHT2 4096(R8)(R9*2)
+	PREFETCHT2 4096(R8)(R10*1)
+	ROWS8X24
+	ADDQ       $96, SI
+	ADDQ       $768, DI
+	DECQ       CX
+	JNZ        tvecfar
 	VZEROUPPER
 	RET

@@ -80,6 +80,10 @@ func (j *sgemmJob) runRowsCells(lo, hi int) {
 	if groups > 1 {
 		block = rowsBlockVectors
 	}
+	rows := j.kr.rows
+	if _, _, l3 := cacheSizes(); j.kr.rowsFar != nil && int64(j.k)*int64(j.n)*4 > int64(l3) {
+		rows = j.kr.rowsFar
+	}
 	for c := lo; c < hi; c++ {
 		q, r := c/j.pn, c%j.pn
 		v0, v1 := r*nvt/j.pn, (r+1)*nvt/j.pn
@@ -95,7 +99,7 @@ func (j *sgemmJob) runRowsCells(lo, hi int) {
 				nv := min(block, v1-vb)
 				for h := range groups {
 					sc := j.rowsPart(q, h)
-					j.kr.rows(&j.at[h*8*j.k+p*8], &j.b[p*j.ldb+8*vb], j.ldb, &sc[64*vb], nv)
+					rows(&j.at[h*8*j.k+p*8], &j.b[p*j.ldb+8*vb], j.ldb, &sc[64*vb], nv)
 				}
 			}
 		}
