@@ -108,6 +108,9 @@ type sgemmKernel struct {
 	// dot6, when not nil, is dot for six rows of B, with the same bits per
 	// row (out holds 48 floats).
 	dot6 func(k int, at, b *float32, ldb int, out *float32)
+	// dot6Far, when not nil, is dot6 with the same bits for B larger than
+	// L3, which it streams from memory (see sgemmDot6FarAVX2).
+	dot6Far func(k int, at, b *float32, ldb int, out *float32)
 	// dot8, when not nil, is dot for eight rows of B with its own bits
 	// (out holds 64 floats). It takes every row of a product with n >= 8
 	// whose rows of B do not sit a multiple of 4 KiB apart (see
@@ -511,6 +514,13 @@ func (j *sgemmJob) packAT(width int) {
 	}
 }
 
+// bBeyondL3 says whether op(B) is larger than L3, so that it comes from
+// memory on every call.
+func (j *sgemmJob) bBeyondL3() bool {
+	_, _, l3 := cacheSizes()
+	return int64(j.k)*int64(j.n)*4 > int64(l3)
+}
+
 // dotLaneBytes is how many bytes of B one lane of dotBlock reads in one
 // run when B's rows are short: a call's g rows lie lanes rows apart, and a
 // lane goes on to the next row, which starts where its row ended. Each row
@@ -555,6 +565,10 @@ func (j *sgemmJob) useDot8() bool {
 func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
 	out := buf.tile[:64] // not a local array: it would escape through kr.dot
 	eight := j.useDot8()
+	dot6 := j.kr.dot6
+	if j.kr.dot6Far != nil && j.bBeyondL3() {
+		dot6 = j.kr.dot6Far
+	}
 	g := 4
 	switch {
 	case eight:
@@ -573,7 +587,7 @@ func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
 		case 8:
 			dot = j.kr.dot8
 		case 6:
-			dot = j.kr.dot6
+			dot = dot6
 		}
 		for ; jj+g*lanes <= j1; jj += g * lanes {
 			for t := 0; t < lanes; t++ {
@@ -590,7 +604,7 @@ func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
 		case eight:
 			g, dot = 8, j.kr.dot8 // j1 >= 8: a band starts on a tile of 16 or is all n
 		case j.kr.dot6 != nil && j1-jj >= 6:
-			g, dot = 6, j.kr.dot6
+			g, dot = 6, dot6
 		}
 		base := min(jj, j1-g)
 		dot(j.k, &j.at[0], &j.b[base*j.ldb], j.ldb, &out[0])

@@ -49,7 +49,7 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
 	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, dot8: sgemmDot8AVX2, rows: sgemmRowsAVX2,
-	rowsFar: sgemmRowsFarAVX2, dot16: sgemmDot6x16AVX2,
+	dot6Far: sgemmDot6FarAVX2, rowsFar: sgemmRowsFarAVX2, dot16: sgemmDot6x16AVX2,
 	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2,
 		prefetch: sgemmPrefetchRows},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
@@ -221,6 +221,13 @@ func sgemmDot4AVX2(k int, at, b *float32, ldb int, out *float32)
 //
 //go:noescape
 func sgemmDot6AVX2(k int, at, b *float32, ldb int, out *float32)
+
+// sgemmDot6FarAVX2 is sgemmDot6AVX2 with each row's line 8 KiB on asked
+// for into L2 first, for B streamed from memory (see sgemm_dot_amd64.s):
+// the same bits and preconditions.
+//
+//go:noescape
+func sgemmDot6FarAVX2(k int, at, b *float32, ldb int, out *float32)
 
 // sgemmDot8AVX2 is sgemmDot4AVX2 for eight rows of B, out[j*8+i] for j < 8,
 // one accumulator a row, so not the same bits (see sgemm_dot_amd64.s):

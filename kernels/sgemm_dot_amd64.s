@@ -109,6 +109,58 @@ done:
 	VXORPS Y10, Y10, Y10 ; \
 	VXORPS Y11, Y11, Y11
 
+// DOT6START loads the six-row kernels' arguments, clears their
+// accumulators and sets CX to the pairs of p (flags set by the shift: zero
+// when k < 2).
+#define DOT6START \
+	MOVQ k+0(FP), CX             ; \
+	MOVQ at+8(FP), AX            ; \
+	MOVQ b+16(FP), SI            ; \
+	MOVQ ldb+24(FP), R9          ; \
+	SHLQ $2, R9                  ; \
+	LEAQ (R9)(R9*2), R10         ; \
+	LEAQ (SI)(R9*4), R8          ; \
+	MOVQ out+32(FP), DI          ; \
+	ZERO12                       ; \
+	MOVQ CX, DX                  ; \
+	SHRQ $1, CX
+
+// DOT6COL(ao, bo, y, r0, r1, r2, r3, r4, r5) adds column p of at (at
+// ao(AX), into y) times b[j][p] (bo bytes into each row) to the six rows'
+// accumulators r0..r5.
+#define DOT6COL(ao, bo, y, r0, r1, r2, r3, r4, r5) \
+	VMOVUPS      ao(AX), y          ; \
+	VBROADCASTSS bo(SI), Y14        ; \
+	VFMADD231PS  Y14, y, r0         ; \
+	VBROADCASTSS bo(SI)(R9*1), Y15  ; \
+	VFMADD231PS  Y15, y, r1         ; \
+	VBROADCASTSS bo(SI)(R9*2), Y14  ; \
+	VFMADD231PS  Y14, y, r2         ; \
+	VBROADCASTSS bo(SI)(R10*1), Y15 ; \
+	VFMADD231PS  Y15, y, r3         ; \
+	VBROADCASTSS bo(R8), Y14        ; \
+	VFMADD231PS  Y14, y, r4         ; \
+	VBROADCASTSS bo(R8)(R9*1), Y15  ; \
+	VFMADD231PS  Y15, y, r5
+
+// DOT6END adds the odd-p accumulators to the even and stores the six rows'
+// sums to out.
+#define DOT6END \
+	VADDPS  Y6, Y0, Y0    ; \
+	VADDPS  Y7, Y1, Y1    ; \
+	VADDPS  Y8, Y2, Y2    ; \
+	VADDPS  Y9, Y3, Y3    ; \
+	VADDPS  Y10, Y4, Y4   ; \
+	VADDPS  Y11, Y5, Y5   ; \
+	VMOVUPS Y0, (DI)      ; \
+	VMOVUPS Y1, 32(DI)    ; \
+	VMOVUPS Y2, 64(DI)    ; \
+	VMOVUPS Y3, 96(DI)    ; \
+	VMOVUPS Y4, 128(DI)   ; \
+	VMOVUPS Y5, 160(DI)   ; \
+	VZEROUPPER            ; \
+	RET
+
 // func sgemmDot6AVX2(k int, at, b *float32, ldb int, out *float32)
 //
 // sgemmDot6AVX2 is sgemmDot4AVX2 for six rows of B: out[j*8+i] for j < 6.
@@ -122,84 +174,67 @@ done:
 // R10 = 3*ldb*4, CX = pairs of p left; Y0..Y5 rows 0..5 (even p),
 // Y6..Y11 (odd p), Y12, Y13 = at columns p, p+1, Y14, Y15 broadcasts of b.
 TEXT ·sgemmDot6AVX2(SB), NOSPLIT, $0-40
-	MOVQ k+0(FP), CX
-	MOVQ at+8(FP), AX
-	MOVQ b+16(FP), SI
-	MOVQ ldb+24(FP), R9
-	SHLQ $2, R9                  // R9 = ldb*4 (bytes)
-	LEAQ (R9)(R9*2), R10         // R10 = 3*ldb*4
-	LEAQ (SI)(R9*4), R8          // R8 = &b[4][0]
-	MOVQ out+32(FP), DI
-	ZERO12
-	MOVQ CX, DX
-	SHRQ $1, CX                  // CX = k/2 pairs
+	DOT6START
 	JZ   tail6
 
 pair6: // for each pair p, p+1
-	VMOVUPS      (AX), Y12           // at column p
-	VMOVUPS      32(AX), Y13         // at column p+1
-	VBROADCASTSS (SI), Y14           // b[0][p]
-	VFMADD231PS  Y14, Y12, Y0
-	VBROADCASTSS (SI)(R9*1), Y15     // b[1][p]
-	VFMADD231PS  Y15, Y12, Y1
-	VBROADCASTSS (SI)(R9*2), Y14     // b[2][p]
-	VFMADD231PS  Y14, Y12, Y2
-	VBROADCASTSS (SI)(R10*1), Y15    // b[3][p]
-	VFMADD231PS  Y15, Y12, Y3
-	VBROADCASTSS (R8), Y14           // b[4][p]
-	VFMADD231PS  Y14, Y12, Y4
-	VBROADCASTSS (R8)(R9*1), Y15     // b[5][p]
-	VFMADD231PS  Y15, Y12, Y5
-	VBROADCASTSS 4(SI), Y14          // b[0][p+1]
-	VFMADD231PS  Y14, Y13, Y6
-	VBROADCASTSS 4(SI)(R9*1), Y15
-	VFMADD231PS  Y15, Y13, Y7
-	VBROADCASTSS 4(SI)(R9*2), Y14
-	VFMADD231PS  Y14, Y13, Y8
-	VBROADCASTSS 4(SI)(R10*1), Y15
-	VFMADD231PS  Y15, Y13, Y9
-	VBROADCASTSS 4(R8), Y14
-	VFMADD231PS  Y14, Y13, Y10
-	VBROADCASTSS 4(R8)(R9*1), Y15
-	VFMADD231PS  Y15, Y13, Y11
-	ADDQ         $64, AX
-	ADDQ         $8, SI
-	ADDQ         $8, R8
-	DECQ         CX
-	JNZ          pair6
+	DOT6COL(0, 0, Y12, Y0, Y1, Y2, Y3, Y4, Y5)
+	DOT6COL(32, 4, Y13, Y6, Y7, Y8, Y9, Y10, Y11)
+	ADDQ $64, AX
+	ADDQ $8, SI
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  pair6
 
 tail6: // an odd last p
-	TESTQ        $1, DX
-	JZ           done6
-	VMOVUPS      (AX), Y12
-	VBROADCASTSS (SI), Y14
-	VFMADD231PS  Y14, Y12, Y0
-	VBROADCASTSS (SI)(R9*1), Y15
-	VFMADD231PS  Y15, Y12, Y1
-	VBROADCASTSS (SI)(R9*2), Y14
-	VFMADD231PS  Y14, Y12, Y2
-	VBROADCASTSS (SI)(R10*1), Y15
-	VFMADD231PS  Y15, Y12, Y3
-	VBROADCASTSS (R8), Y14
-	VFMADD231PS  Y14, Y12, Y4
-	VBROADCASTSS (R8)(R9*1), Y15
-	VFMADD231PS  Y15, Y12, Y5
+	TESTQ $1, DX
+	JZ    done6
+	DOT6COL(0, 0, Y12, Y0, Y1, Y2, Y3, Y4, Y5)
 
 done6:
-	VADDPS  Y6, Y0, Y0
-	VADDPS  Y7, Y1, Y1
-	VADDPS  Y8, Y2, Y2
-	VADDPS  Y9, Y3, Y3
-	VADDPS  Y10, Y4, Y4
-	VADDPS  Y11, Y5, Y5
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VMOVUPS Y2, 64(DI)
-	VMOVUPS Y3, 96(DI)
-	VMOVUPS Y4, 128(DI)
-	VMOVUPS Y5, 160(DI)
-	VZEROUPPER
-	RET
+	DOT6END
+
+// func sgemmDot6FarAVX2(k int, at, b *float32, ldb int, out *float32)
+//
+// sgemmDot6FarAVX2 is sgemmDot6AVX2 (the same bits) for B streamed from
+// memory: every eight pairs of p (a cache line of each row) it first asks
+// for each row's line 8 KiB on into L2 (PREFETCHT2). On Zen 4, in-process
+// A/B against sgemmDot6AVX2 on fc7 (8x4096x4096, B 64 MiB, rows 16 KiB
+// apart: dot6's shape): 1.13-1.25x on 2 threads and 1.14-1.21x on 1 (2 KiB
+// on 1.12-1.16x, 4 KiB 1.14-1.15x, 12-16 KiB 1.15-1.18x, 32 KiB 1.09-1.14x);
+// with B in L2 or L3 (8x256x1024, 8x1024x1024, 8x2048x2048) 0.88-0.91x, so
+// the caller keeps it for B larger than L3 (see sgemmKernel.dot6Far).
+// Preconditions and registers: as sgemmDot6AVX2.
+TEXT ·sgemmDot6FarAVX2(SB), NOSPLIT, $0-40
+	DOT6START
+	JZ   tail6f
+
+pair6f: // for each pair p, p+1; at each line of B, that line's 8 KiB on
+	TESTQ      $7, CX
+	JNZ        near6f
+	PREFETCHT2 8192(SI)
+	PREFETCHT2 8192(SI)(R9*1)
+	PREFETCHT2 8192(SI)(R9*2)
+	PREFETCHT2 8192(SI)(R10*1)
+	PREFETCHT2 8192(R8)
+	PREFETCHT2 8192(R8)(R9*1)
+
+near6f:
+	DOT6COL(0, 0, Y12, Y0, Y1, Y2, Y3, Y4, Y5)
+	DOT6COL(32, 4, Y13, Y6, Y7, Y8, Y9, Y10, Y11)
+	ADDQ $64, AX
+	ADDQ $8, SI
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  pair6f
+
+tail6f: // an odd last p
+	TESTQ $1, DX
+	JZ    done6f
+	DOT6COL(0, 0, Y12, Y0, Y1, Y2, Y3, Y4, Y5)
+
+done6f:
+	DOT6END
 
 // DOT8COL(ao, bo, y) adds column p of at (at ao(AX), into y) times b[j][p]
 // (at bo bytes into each row) to the eight rows' accumulators, in Go:

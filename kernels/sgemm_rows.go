@@ -81,7 +81,7 @@ func (j *sgemmJob) runRowsCells(lo, hi int) {
 		block = rowsBlockVectors
 	}
 	rows := j.kr.rows
-	if _, _, l3 := cacheSizes(); j.kr.rowsFar != nil && int64(j.k)*int64(j.n)*4 > int64(l3) {
+	if j.kr.rowsFar != nil && j.bBeyondL3() {
 		rows = j.kr.rowsFar
 	}
 	for c := lo; c < hi; c++ {
