@@ -63,7 +63,11 @@ func (j *sgemmJob) runRows(w int) {
 	j.chunks = rowsChunks(j.k)
 	j.part = growFloats(j.part, j.chunks*j.rowsGroups()*64*nvt)
 	j.pn = min(max(1, (w+j.chunks-1)/j.chunks), nvt)
-	ParallelFor(j.chunks*j.pn, 1, j.rowsCell)
+	// The cells are claimed in turn: each chunk's partial sums are added
+	// in chunk order whoever made them, so the bits do not change, and a
+	// worker slowed by another process takes fewer (fc6 K×N on 2 threads,
+	// eight chunks: 1.03x quiet, 1.21x beside a busy loop, Zen 4).
+	parallelParts(j.chunks*j.pn, w, j.rowsCell)
 	tail := 0
 	if j.n%8 != 0 {
 		tail = 1
