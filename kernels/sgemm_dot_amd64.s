@@ -11,6 +11,30 @@
 
 #include "textflag.h"
 
+// ROWS24START loads the 8x24 rows kernels' arguments: AX = ap, SI = b,
+// R9 = ldb*4, R10 = 3*ldb*4, DI = c, CX = nt.
+#define ROWS24START \
+	MOVQ ap+0(FP), AX      ; \
+	MOVQ b+8(FP), SI       ; \
+	MOVQ ldb+16(FP), R9    ; \
+	SHLQ $2, R9            ; \
+	LEAQ (R9)(R9*2), R10   ; \
+	MOVQ c+24(FP), DI      ; \
+	MOVQ nt+32(FP), CX
+
+// PREFETCH8(op, d) asks for the line d bytes on of each of eight rows of
+// B (at SI, SI+R9, SI+2*R9, SI+R10, R8, R8+R9, R8+2*R9, R8+R10) with the
+// prefetch instruction op.
+#define PREFETCH8(op, d) \
+	op d(SI)        ; \
+	op d(SI)(R9*1)  ; \
+	op d(SI)(R9*2)  ; \
+	op d(SI)(R10*1) ; \
+	op d(R8)        ; \
+	op d(R8)(R9*1)  ; \
+	op d(R8)(R9*2)  ; \
+	op d(R8)(R10*1)
+
 // ZERO8 clears the accumulators Y0..Y7 of the four- and eight-row kernels.
 #define ZERO8 \
 	VXORPS Y0, Y0, Y0 ; \
@@ -125,23 +149,44 @@ done:
 	MOVQ CX, DX                  ; \
 	SHRQ $1, CX
 
+// BCAST6(bo, y, t0, ..., t5, r0, ..., r5) adds y times b[j][p] (bo bytes
+// into row j, the rows at SI, SI+R9, SI+2*R9, SI+R10, R8, R8+R9) to the
+// accumulators r0..r5, broadcasting into the temporaries t0..t5.
+#define BCAST6(bo, y, t0, t1, t2, t3, t4, t5, r0, r1, r2, r3, r4, r5) \
+	VBROADCASTSS bo(SI), t0         ; \
+	VFMADD231PS  t0, y, r0          ; \
+	VBROADCASTSS bo(SI)(R9*1), t1   ; \
+	VFMADD231PS  t1, y, r1          ; \
+	VBROADCASTSS bo(SI)(R9*2), t2   ; \
+	VFMADD231PS  t2, y, r2          ; \
+	VBROADCASTSS bo(SI)(R10*1), t3  ; \
+	VFMADD231PS  t3, y, r3          ; \
+	VBROADCASTSS bo(R8), t4         ; \
+	VFMADD231PS  t4, y, r4          ; \
+	VBROADCASTSS bo(R8)(R9*1), t5   ; \
+	VFMADD231PS  t5, y, r5
+
 // DOT6COL(ao, bo, y, r0, r1, r2, r3, r4, r5) adds column p of at (at
 // ao(AX), into y) times b[j][p] (bo bytes into each row) to the six rows'
 // accumulators r0..r5.
 #define DOT6COL(ao, bo, y, r0, r1, r2, r3, r4, r5) \
-	VMOVUPS      ao(AX), y          ; \
-	VBROADCASTSS bo(SI), Y14        ; \
-	VFMADD231PS  Y14, y, r0         ; \
-	VBROADCASTSS bo(SI)(R9*1), Y15  ; \
-	VFMADD231PS  Y15, y, r1         ; \
-	VBROADCASTSS bo(SI)(R9*2), Y14  ; \
-	VFMADD231PS  Y14, y, r2         ; \
-	VBROADCASTSS bo(SI)(R10*1), Y15 ; \
-	VFMADD231PS  Y15, y, r3         ; \
-	VBROADCASTSS bo(R8), Y14        ; \
-	VFMADD231PS  Y14, y, r4         ; \
-	VBROADCASTSS bo(R8)(R9*1), Y15  ; \
-	VFMADD231PS  Y15, y, r5
+	VMOVUPS ao(AX), y ; \
+	BCAST6(bo, y, Y14, Y15, Y14, Y15, Y14, Y15, r0, r1, r2, r3, r4, r5)
+
+// DOT6PAIR adds columns p and p+1 (even and odd accumulators) and moves
+// AX, SI and R8 on to p+2.
+#define DOT6PAIR \
+	DOT6COL(0, 0, Y12, Y0, Y1, Y2, Y3, Y4, Y5)     ; \
+	DOT6COL(32, 4, Y13, Y6, Y7, Y8, Y9, Y10, Y11)  ; \
+	ADDQ $64, AX                                   ; \
+	ADDQ $8, SI                                    ; \
+	ADDQ $8, R8
+
+// DOT6ODD(done) adds an odd last column p (k odd; else it jumps to done).
+#define DOT6ODD(done) \
+	TESTQ $1, DX                                ; \
+	JZ    done                                  ; \
+	DOT6COL(0, 0, Y12, Y0, Y1, Y2, Y3, Y4, Y5)
 
 // DOT6END adds the odd-p accumulators to the even and stores the six rows'
 // sums to out.
@@ -178,18 +223,12 @@ TEXT ·sgemmDot6AVX2(SB), NOSPLIT, $0-40
 	JZ   tail6
 
 pair6: // for each pair p, p+1
-	DOT6COL(0, 0, Y12, Y0, Y1, Y2, Y3, Y4, Y5)
-	DOT6COL(32, 4, Y13, Y6, Y7, Y8, Y9, Y10, Y11)
-	ADDQ $64, AX
-	ADDQ $8, SI
-	ADDQ $8, R8
+	DOT6PAIR
 	DECQ CX
 	JNZ  pair6
 
 tail6: // an odd last p
-	TESTQ $1, DX
-	JZ    done6
-	DOT6COL(0, 0, Y12, Y0, Y1, Y2, Y3, Y4, Y5)
+	DOT6ODD(done6)
 
 done6:
 	DOT6END
@@ -220,18 +259,12 @@ pair6f: // for each pair p, p+1; at each line of B, that line's 8 KiB on
 	PREFETCHT2 8192(R8)(R9*1)
 
 near6f:
-	DOT6COL(0, 0, Y12, Y0, Y1, Y2, Y3, Y4, Y5)
-	DOT6COL(32, 4, Y13, Y6, Y7, Y8, Y9, Y10, Y11)
-	ADDQ $64, AX
-	ADDQ $8, SI
-	ADDQ $8, R8
+	DOT6PAIR
 	DECQ CX
 	JNZ  pair6f
 
 tail6f: // an odd last p
-	TESTQ $1, DX
-	JZ    done6f
-	DOT6COL(0, 0, Y12, Y0, Y1, Y2, Y3, Y4, Y5)
+	DOT6ODD(done6f)
 
 done6f:
 	DOT6END
@@ -241,18 +274,7 @@ done6f:
 //   for j < 8: acc[j] += at[p*8:p*8+8] * b[j][p]
 #define DOT8COL(ao, bo, y) \
 	VMOVUPS      ao(AX), y          ; \
-	VBROADCASTSS bo(SI), Y10        ; \
-	VFMADD231PS  Y10, y, Y0         ; \
-	VBROADCASTSS bo(SI)(R9*1), Y11  ; \
-	VFMADD231PS  Y11, y, Y1         ; \
-	VBROADCASTSS bo(SI)(R9*2), Y12  ; \
-	VFMADD231PS  Y12, y, Y2         ; \
-	VBROADCASTSS bo(SI)(R10*1), Y13 ; \
-	VFMADD231PS  Y13, y, Y3         ; \
-	VBROADCASTSS bo(R8), Y14        ; \
-	VFMADD231PS  Y14, y, Y4         ; \
-	VBROADCASTSS bo(R8)(R9*1), Y15  ; \
-	VFMADD231PS  Y15, y, Y5         ; \
+	BCAST6(bo, y, Y10, Y11, Y12, Y13, Y14, Y15, Y0, Y1, Y2, Y3, Y4, Y5) ; \
 	VBROADCASTSS bo(R8)(R9*2), Y10  ; \
 	VFMADD231PS  Y10, y, Y6         ; \
 	VBROADCASTSS bo(R8)(R10*1), Y11 ; \
@@ -297,14 +319,7 @@ TEXT ·sgemmDot8AVX2(SB), NOSPLIT, $0-40
 	JZ   rest8
 
 block8: // columns p..p+15, the lines four ahead of each row asked for first
-	PREFETCHT0   256(SI)
-	PREFETCHT0   256(SI)(R9*1)
-	PREFETCHT0   256(SI)(R9*2)
-	PREFETCHT0   256(SI)(R10*1)
-	PREFETCHT0   256(R8)
-	PREFETCHT0   256(R8)(R9*1)
-	PREFETCHT0   256(R8)(R9*2)
-	PREFETCHT0   256(R8)(R10*1)
+	PREFETCH8(PREFETCHT0, 256)
 	DOT8COL(0, 0, Y8)
 	DOT8COL(32, 4, Y9)
 	DOT8COL(64, 8, Y8)
@@ -594,13 +609,7 @@ rvec: // for v := 0; v < nv; v++
 // R8 = &B[4][24t], DI = &c[192t], CX = triples left; Y0..Y11 = C,
 // Y12..Y14 = B vectors, Y15 = a broadcast.
 TEXT ·sgemmRows8x24AVX2(SB), NOSPLIT, $0-40
-	MOVQ ap+0(FP), AX
-	MOVQ b+8(FP), SI
-	MOVQ ldb+16(FP), R9
-	SHLQ $2, R9
-	LEAQ (R9)(R9*2), R10
-	MOVQ c+24(FP), DI
-	MOVQ nt+32(FP), CX
+	ROWS24START
 
 tvec: // for t := 0; t < nt; t++
 	LEAQ (SI)(R9*4), R8
@@ -625,24 +634,11 @@ tvec: // for t := 0; t < nt; t++
 // PREFETCHT2 at 3 KiB 1.02-1.10x.
 // Registers: as sgemmRows8x24AVX2.
 TEXT ·sgemmRows8x24FarAVX2(SB), NOSPLIT, $0-40
-	MOVQ ap+0(FP), AX
-	MOVQ b+8(FP), SI
-	MOVQ ldb+16(FP), R9
-	SHLQ $2, R9
-	LEAQ (R9)(R9*2), R10
-	MOVQ c+24(FP), DI
-	MOVQ nt+32(FP), CX
+	ROWS24START
 
 tvecfar: // for t := 0; t < nt; t++
 	LEAQ       (SI)(R9*4), R8
-	PREFETCHT2 4096(SI)
-	PREFETCHT2 4096(SI)(R9*1)
-	PREFETCHT2 4096(SI)(R9*2)
-	PREFETCHT2 4096(SI)(R10*1)
-	PREFETCHT2 4096(R8)
-	PREFETCHT2 4096(R8)(R9*1)
-	PREFETCHT2 4096(R8)(R9*2)
-	PREFETCHT2 4096(R8)(R10*1)
+	PREFETCH8(PREFETCHT2, 4096)
 	ROWS8X24
 	ADDQ       $96, SI
 	ADDQ       $768, DI
