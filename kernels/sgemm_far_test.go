@@ -11,11 +11,14 @@ import (
 // groups of three vectors, one left over and three columns. The six-row dot
 // path (NT, m = 8 or 5, rows 4 KiB apart): k = 1023 (an odd last p) with
 // rows 1024 floats apart, n so that a last group overlaps the one before.
-// -short: the first m of each.
+// -short: the first m of each; skipped under -race.
 func TestSgemmFar(t *testing.T) {
 	forEachKernel(t, func(t *testing.T, kr *sgemmKernel) {
 		if kr.rowsFar == nil && kr.dot6Far == nil {
 			t.Skip("no far kernels")
+		}
+		if raceEnabled {
+			t.Skip("B larger than L3 through the reference is too slow under -race; no goroutines of its own")
 		}
 		near := &sgemmKernel{name: kr.name + "-near", mr: kr.mr, nr: kr.nr, micro: kr.micro, edge: kr.edge,
 			half: kr.half, direct: kr.direct, dot: kr.dot, dot6: kr.dot6, dot8: kr.dot8, dot16: kr.dot16,
