@@ -6,7 +6,11 @@
 
 package kernels
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/klauspost/cpuid/v2"
+)
 
 // sgemmMicro6x16AVX2 is the AVX2+FMA twin of sgemmMicro4x4Generic for a 6×16
 // tile (see sgemm_avx2_amd64.s): kc >= 1, Ap holds 6*kc floats and B
@@ -136,30 +140,42 @@ var avx512Kernel = sgemmKernel{
 	dot16:   sgemmDot6x16AVX2,
 	rows:    sgemmRowsAVX2,
 	rowsFar: sgemmRowsFarAVX2,
-	pack:    sgemmPackers{t16: sgemmPackT16AVX2, prefetch: sgemmPrefetchRows},
+	pack:    sgemmPackers{b32: sgemmPackB32AVX512, t16: sgemmPackT16AVX2, prefetch: sgemmPrefetchRows},
 }
 
 // sgemmAVX512Preferred says whether Sgemm on an AVX-512 CPU, the ISA not
-// forced, uses the AVX-512 kernel for large products. It is false
-// everywhere for now: on AMD Zen 4 (where the tests pass on every path) a
-// 512-bit FMA gives the FLOPs of a 256-bit one, and the kernel measured
-// 0.98-1.02x of the AVX2 one on 1024^3 and 2048^3 (in-process A/B), as
-// OpenBLAS's AVX-512 kernel measured 3-7% slower than its AVX2 one
-// (ANCHORS.md); Intel server cores execute two 512-bit FMAs per cycle,
-// where it should win. Once the tests pass and
-// BenchmarkSgemm's impl=avx512 beats impl=avx2 on a CPU family, set it for
-// that family (cpuid.CPU.VendorID, Family, Model).
-var sgemmAVX512Preferred = false
+// forced, uses the AVX-512 kernel for products of at least
+// sgemmAVX512MinM rows: on Intel, whose server cores execute two 512-bit
+// FMAs a cycle, twice their 256-bit rate. On an Intel Xeon (family 6 model
+// 207, 16 cores, KVM; the device machine of session 13) 2048^3 ran 130
+// GFLOP/s on one thread with it against 74 with the AVX2 kernel (MKL 116,
+// OpenBLAS 0.3.34 115 there), 974 against 639 on 16 (MKL 1386, OpenBLAS
+// 1152); on one thread 512x784x4608 124 against 64, 256x3136x2304 103
+// against 68, 512^3 123 against 60. On AMD Zen 4 (where the tests pass on
+// every path too) a 512-bit FMA gives the FLOPs of a 256-bit one and the
+// kernel measured 0.98-1.02x of the AVX2 one on 1024^3 and 2048^3
+// (in-process A/B), as OpenBLAS's AVX-512 kernel measured 3-7% slower than
+// its AVX2 one (ANCHORS.md): not there.
+var sgemmAVX512Preferred = cpuid.CPU.VendorID == cpuid.Intel
+
+// sgemmAVX512MinM is the fewest rows for which sgemmAVX512Preferred picks
+// the AVX-512 kernel. With 64 rows (VGG16's first convolutions) the AVX2
+// kernel won on that Xeon, one thread: 64x50176x27 61 against 21 GFLOP/s,
+// 64x50176x576 51 against 43 (both before the kernel packed B in assembly,
+// which made it 1.2x faster there on Zen 4); 128x12544x1152 was 67 against
+// 64 on one thread and 822 against 602 on 16.
+const sgemmAVX512MinM = 128
 
 // sgemmKernelFor returns the micro-kernel Sgemm uses for isa on an m×n×k
 // product. AVX512 forced (GOCNN_ISA or SetISA) always gets the AVX-512
 // kernel; chosen by default, it gets it only where sgemmAVX512Preferred and
-// the product has at least two 14-row tiles per column (small m is the
-// memory-bound FC class, where the AVX2 kernel's in-place B reads win).
+// the product has at least sgemmAVX512MinM rows (small m is the
+// memory-bound FC class, where the AVX2 kernel's in-place B reads win, and
+// VGG16's 64-channel convolutions, where its 6x16 tiles did).
 func sgemmKernelFor(isa ISA, m, n, k int) *sgemmKernel {
 	switch isa {
 	case AVX512:
-		if isaForced || (sgemmAVX512Preferred && m >= 2*avx512Kernel.mr) {
+		if isaForced || (sgemmAVX512Preferred && m >= sgemmAVX512MinM) {
 			return &avx512Kernel
 		}
 		return &avx2Kernel
@@ -194,6 +210,13 @@ func sgemmPrefetchRows(p *float32, stride, n int)
 //
 //go:noescape
 func sgemmPackB16AVX2(dst, src *float32, ldb, kb, panels, ps int)
+
+// sgemmPackB32AVX512 is packB's non-transposed loop for nr=32 and full
+// panels (see sgemm_avx512_amd64.s): kb, panels >= 1, ranges in bounds, ps =
+// panelStride(kb, 32), AVX-512F.
+//
+//go:noescape
+func sgemmPackB32AVX512(dst, src *float32, ldb, kb, panels, ps int)
 
 // sgemmPackT16AVX2 is the AVX2 twin of packCols for 16 full rows and 8*kb8
 // columns (see sgemm_avx2_amd64.s): kb8 >= 1, ranges in bounds, AVX2.

@@ -950,3 +950,44 @@ zbeta_1:
 	ZSTOREB(Z0, Z1) // row 0
 	VZEROUPPER
 	RET
+
+// func sgemmPackB32AVX512(dst, src *float32, ldb, kb, panels, ps int)
+//
+// sgemmPackB32AVX512 is packB's non-transposed loop for nr=32 and full
+// panels: for p < kb and q < panels, dst[q*ps+p*32 : +32] =
+// src[p*ldb+q*32 : +32]. Rows of B are walked once each, dealing 32-float
+// pieces to the panels, as sgemmPackB16AVX2 does for 16.
+// Registers: SI = &src[p*ldb], DI = &dst[p*32], R10/R11 the same plus the
+// panel, R9 = ldb*4, R8 = ps*4, CX = rows left, DX = panels left.
+// Preconditions: kb, panels >= 1, ranges in bounds, AVX-512F.
+TEXT ·sgemmPackB32AVX512(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI    // DI = &dst[0]
+	MOVQ src+8(FP), SI    // SI = &src[0]
+	MOVQ ldb+16(FP), R9   // R9 = ldb*4 (bytes)
+	SHLQ $2, R9
+	MOVQ kb+24(FP), CX    // CX = kb
+	MOVQ ps+40(FP), R8    // R8 = ps*4: bytes from one panel to the next
+	SHLQ $2, R8
+
+b32row: // for p := 0; p < kb; p++
+	MOVQ SI, R10           // R10 = &src[p*ldb]
+	MOVQ DI, R11           // R11 = &dst[p*32]
+	MOVQ panels+32(FP), DX // DX = panels
+
+b32panel: // for q := 0; q < panels; q++
+	PREFETCHT0 128(R10)   // the next panel's part of row p (B is read down its columns)
+	VMOVUPS (R10), Z0     // Z0 = src[p*ldb+q*32 : +16]
+	VMOVUPS 64(R10), Z1   // Z1 = src[p*ldb+q*32+16 : +32]
+	VMOVUPS Z0, (R11)     // dst[q*ps+p*32 : +16] = Z0
+	VMOVUPS Z1, 64(R11)   // dst[q*ps+p*32+16 : +32] = Z1
+	ADDQ    $128, R10     // next 32 source floats
+	ADDQ    R8, R11       // next panel
+	DECQ    DX
+	JNZ     b32panel
+
+	ADDQ R9, SI           // SI = &src[(p+1)*ldb]
+	SUBQ $-128, DI        // DI = &dst[(p+1)*32]
+	DECQ CX
+	JNZ  b32row
+	VZEROUPPER
+	RET

@@ -45,6 +45,7 @@ func alignedFloats(n int) []float32 {
 // them for the generic kernel, so that it stays pure Go) means the Go loop.
 type sgemmPackers struct {
 	b16 func(dst, src *float32, ldb, kb, panels, ps int) // packB, nr=16, full panels
+	b32 func(dst, src *float32, ldb, kb, panels, ps int) // packB, nr=32, full panels
 	t16 func(dst, src *float32, ld, kb8, dw int)         // packCols, 16 or 32 full rows
 	a6  func(dst, src *float32, ld, nblk int)            // packCols, 6 full rows
 	// prefetch, when not nil, asks for the cache lines of n rows of B, 64
@@ -96,6 +97,10 @@ func packB(pk *sgemmPackers, dst []float32, trans bool, b []float32, ldb, p0, kb
 		_ = b[(p0+kb-1)*ldb+j0+full-1]       // bounds for the assembly
 		_ = dst[(full/16-1)*ps+(kb-1)*16+15] // likewise
 		pk.b16(&dst[0], &b[p0*ldb+j0], ldb, kb, full/16, ps)
+	} else if full > 0 && nr == 32 && pk.b32 != nil {
+		_ = b[(p0+kb-1)*ldb+j0+full-1]       // bounds for the assembly
+		_ = dst[(full/32-1)*ps+(kb-1)*32+31] // likewise
+		pk.b32(&dst[0], &b[p0*ldb+j0], ldb, kb, full/32, ps)
 	} else {
 		for p := 0; p < kb; p++ {
 			src := b[(p0+p)*ldb+j0 : (p0+p)*ldb+j0+full]
