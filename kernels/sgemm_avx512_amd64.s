@@ -16,7 +16,7 @@
 //   R11 = ldb*4            B row stride in bytes
 //   CX  = k steps left
 //   DX  = ldc*4            C row stride in bytes
-//   DI  = &C[0][0], R8 = &C[i][0] while storing
+//   DI  = &C[0][0], R8 = &C[i][0] while prefetching the tile and storing it
 //   Z0..Z27  acc: row i of the tile is Z(2i) = cols 0-15, Z(2i+1) = cols 16-31
 //   Z28, Z29 = B[p][0:16], B[p][16:32] (b0, b1)
 //   Z30, Z31 = broadcast Ap[p*r+i] (alternating rows)
@@ -55,6 +55,16 @@
 	VMOVUPS     lo, (R8)        /* C[i][0:16] = lo */          \
 	VMOVUPS     hi, 64(R8)      /* C[i][16:32] = hi */         \
 	ADDQ        DX, R8          /* i++ */
+
+// ZPFROW asks for one tile row of C (128 bytes: three cache lines when it
+// does not start one) and moves to the next row, in Go: touch C[i][0:32]; i++.
+// The kernels ask for their whole tile before the k loop, so that the loads
+// (beta != 0) or the stores' line fills (beta == 0) at its end find it near.
+#define ZPFROW \
+	PREFETCHT0 (R8)    /* C[i][0:] */          \
+	PREFETCHT0 64(R8)  /* C[i][16:] */         \
+	PREFETCHT0 127(R8) /* C[i][31]'s line */   \
+	ADDQ       DX, R8  /* i++ (R8 = &C[i][0]) */
 
 // ZPROLOGUE loads the arguments (shared frame layout of all kernels below).
 #define ZPROLOGUE \
@@ -114,6 +124,21 @@ TEXT ·sgemmMicro14x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z25, Z25, Z25 // acc[12][16:32] = 0
 	VPXORD Z26, Z26, Z26 // acc[13][0:16] = 0
 	VPXORD Z27, Z27, Z27 // acc[13][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
+	ZPFROW // C row 3
+	ZPFROW // C row 4
+	ZPFROW // C row 5
+	ZPFROW // C row 6
+	ZPFROW // C row 7
+	ZPFROW // C row 8
+	ZPFROW // C row 9
+	ZPFROW // C row 10
+	ZPFROW // C row 11
+	ZPFROW // C row 12
+	ZPFROW // C row 13
 	SUBQ $2, CX          // CX = kc - 2: steps left after the next two
 	JLT  ztail2_14
 
@@ -242,6 +267,20 @@ TEXT ·sgemmMicro13x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z23, Z23, Z23 // acc[11][16:32] = 0
 	VPXORD Z24, Z24, Z24 // acc[12][0:16] = 0
 	VPXORD Z25, Z25, Z25 // acc[12][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
+	ZPFROW // C row 3
+	ZPFROW // C row 4
+	ZPFROW // C row 5
+	ZPFROW // C row 6
+	ZPFROW // C row 7
+	ZPFROW // C row 8
+	ZPFROW // C row 9
+	ZPFROW // C row 10
+	ZPFROW // C row 11
+	ZPFROW // C row 12
 
 zloop_13: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -327,6 +366,19 @@ TEXT ·sgemmMicro12x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z21, Z21, Z21 // acc[10][16:32] = 0
 	VPXORD Z22, Z22, Z22 // acc[11][0:16] = 0
 	VPXORD Z23, Z23, Z23 // acc[11][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
+	ZPFROW // C row 3
+	ZPFROW // C row 4
+	ZPFROW // C row 5
+	ZPFROW // C row 6
+	ZPFROW // C row 7
+	ZPFROW // C row 8
+	ZPFROW // C row 9
+	ZPFROW // C row 10
+	ZPFROW // C row 11
 
 zloop_12: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -407,6 +459,18 @@ TEXT ·sgemmMicro11x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z19, Z19, Z19 // acc[9][16:32] = 0
 	VPXORD Z20, Z20, Z20 // acc[10][0:16] = 0
 	VPXORD Z21, Z21, Z21 // acc[10][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
+	ZPFROW // C row 3
+	ZPFROW // C row 4
+	ZPFROW // C row 5
+	ZPFROW // C row 6
+	ZPFROW // C row 7
+	ZPFROW // C row 8
+	ZPFROW // C row 9
+	ZPFROW // C row 10
 
 zloop_11: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -482,6 +546,17 @@ TEXT ·sgemmMicro10x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z17, Z17, Z17 // acc[8][16:32] = 0
 	VPXORD Z18, Z18, Z18 // acc[9][0:16] = 0
 	VPXORD Z19, Z19, Z19 // acc[9][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
+	ZPFROW // C row 3
+	ZPFROW // C row 4
+	ZPFROW // C row 5
+	ZPFROW // C row 6
+	ZPFROW // C row 7
+	ZPFROW // C row 8
+	ZPFROW // C row 9
 
 zloop_10: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -552,6 +627,16 @@ TEXT ·sgemmMicro9x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
 	VPXORD Z16, Z16, Z16 // acc[8][0:16] = 0
 	VPXORD Z17, Z17, Z17 // acc[8][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
+	ZPFROW // C row 3
+	ZPFROW // C row 4
+	ZPFROW // C row 5
+	ZPFROW // C row 6
+	ZPFROW // C row 7
+	ZPFROW // C row 8
 
 zloop_9: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -617,6 +702,15 @@ TEXT ·sgemmMicro8x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
 	VPXORD Z14, Z14, Z14 // acc[7][0:16] = 0
 	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
+	ZPFROW // C row 3
+	ZPFROW // C row 4
+	ZPFROW // C row 5
+	ZPFROW // C row 6
+	ZPFROW // C row 7
 
 zloop_8: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -677,6 +771,14 @@ TEXT ·sgemmMicro7x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
 	VPXORD Z12, Z12, Z12 // acc[6][0:16] = 0
 	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
+	ZPFROW // C row 3
+	ZPFROW // C row 4
+	ZPFROW // C row 5
+	ZPFROW // C row 6
 
 zloop_7: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -732,6 +834,13 @@ TEXT ·sgemmMicro6x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
 	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
 	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
+	ZPFROW // C row 3
+	ZPFROW // C row 4
+	ZPFROW // C row 5
 
 zloop_6: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -782,6 +891,12 @@ TEXT ·sgemmMicro5x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
 	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
 	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
+	ZPFROW // C row 3
+	ZPFROW // C row 4
 
 zloop_5: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -827,6 +942,11 @@ TEXT ·sgemmMicro4x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
 	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
 	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
+	ZPFROW // C row 3
 
 zloop_4: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -867,6 +987,10 @@ TEXT ·sgemmMicro3x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
 	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
 	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
+	ZPFROW // C row 2
 
 zloop_3: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -902,6 +1026,9 @@ TEXT ·sgemmMicro2x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
 	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
 	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
+	ZPFROW // C row 1
 
 zloop_2: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -932,6 +1059,8 @@ TEXT ·sgemmMicro1x32AVX512(SB), NOSPLIT, $0-56
 	ZPROLOGUE
 	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
 	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	ZPFROW // C row 0
 
 zloop_1: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
