@@ -121,8 +121,15 @@ func sgemmMicro2x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, a
 //go:noescape
 func sgemmMicro1x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
+// sgemmMicro14x16AVX512 is sgemmMicro14x32AVX512 for a 14×16 tile (see
+// sgemm_avx512_amd64.s): the kernel's half, for a last panel of B with at
+// most 16 columns; B holds (kc-1)*ldb+16 floats.
+//
+//go:noescape
+func sgemmMicro14x16AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
 var avx512Kernel = sgemmKernel{
-	name: "avx512", mr: 14, nr: 32, micro: sgemmMicro14x32AVX512,
+	name: "avx512", mr: 14, nr: 32, micro: sgemmMicro14x32AVX512, half: sgemmMicro14x16AVX512,
 	// Its B panel streams from L2 well enough: on Zen 4, 1024^3 on one
 	// thread ran 67-69 GFLOP/s with kc=128 (half of L1), 78 with 256, 84-88
 	// with 384 and 92-94 with 512 (mc=140), the AVX2 kernel's speed.

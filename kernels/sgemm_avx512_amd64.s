@@ -1080,6 +1080,191 @@ zbeta_1:
 	VZEROUPPER
 	RET
 
+// ZHROW(ao, acc) accumulates one row of a 14×16 tile, the broadcast folded
+// into the FMA, in Go: acc[i][0:16] += Ap[ao/4]*b0
+#define ZHROW(ao, acc) VFMADD231PS.BCST ao(AX), Z28, acc
+
+// ZHSTORE0(acc) stores one row of a 14×16 tile without reading C, in Go:
+//   C[i][0:16] = alpha*acc[i][0:16]; i++
+#define ZHSTORE0(acc) \
+	VMULPS  Z30, acc, acc /* acc = alpha*acc[i] */ \
+	VMOVUPS acc, (R8)     /* C[i][0:16] = acc */   \
+	ADDQ    DX, R8        /* i++ */
+
+// ZHSTOREB(acc) updates one row of a 14×16 tile, in Go:
+//   C[i][j] = fma(beta, C[i][j], alpha*acc[i][j]) for j in 0..15; i++
+#define ZHSTOREB(acc) \
+	VMULPS      Z30, acc, acc   /* acc = alpha*acc[i] */  \
+	VFMADD231PS (R8), Z31, acc  /* acc += beta*C[i][0:16] */ \
+	VMOVUPS     acc, (R8)       /* C[i][0:16] = acc */    \
+	ADDQ        DX, R8          /* i++ */
+
+// func sgemmMicro14x16AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro14x16AVX512 is sgemmMicro14x32AVX512 for the first 16 columns
+// of its tile (the kernel's half, for a last panel of B with at most 16
+// columns): C = alpha*Ap·B + beta*C on a 14×16 tile, B's rows read 16 floats
+// each. Registers as sgemmMicro14x32AVX512's, with Z0..Z13 the accumulators
+// (row i in Z(i)) and Z28 = B[p][0:16]. Preconditions: kc >= 1; Ap holds
+// 14*kc floats, B (kc-1)*ldb+16; the 14×16 tile of C is in bounds; the CPU
+// has AVX-512F.
+TEXT ·sgemmMicro14x16AVX512(SB), NOSPLIT, $0-56
+	ZPROLOGUE
+	VPXORD Z0, Z0, Z0 // acc[0] = 0
+	VPXORD Z1, Z1, Z1 // acc[1] = 0
+	VPXORD Z2, Z2, Z2 // acc[2] = 0
+	VPXORD Z3, Z3, Z3 // acc[3] = 0
+	VPXORD Z4, Z4, Z4 // acc[4] = 0
+	VPXORD Z5, Z5, Z5 // acc[5] = 0
+	VPXORD Z6, Z6, Z6 // acc[6] = 0
+	VPXORD Z7, Z7, Z7 // acc[7] = 0
+	VPXORD Z8, Z8, Z8 // acc[8] = 0
+	VPXORD Z9, Z9, Z9 // acc[9] = 0
+	VPXORD Z10, Z10, Z10 // acc[10] = 0
+	VPXORD Z11, Z11, Z11 // acc[11] = 0
+	VPXORD Z12, Z12, Z12 // acc[12] = 0
+	VPXORD Z13, Z13, Z13 // acc[13] = 0
+	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
+	PREFETCHT0 (R8)  // C row 0
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 1
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 2
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 3
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 4
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 5
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 6
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 7
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 8
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 9
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 10
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 11
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 12
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	PREFETCHT0 (R8)  // C row 13
+	PREFETCHT0 63(R8)
+	ADDQ DX, R8
+	SUBQ $2, CX          // CX = kc - 2: steps left after the next two
+	JLT  zhtail
+
+zhloop: // for ; CX >= 0; CX -= 2: two k steps
+	PREFETCHT0 448(AX)   // A panel 8 steps ahead
+	VMOVUPS (BX), Z28    // b0 = B[p][0:16]
+	ADDQ    R11, BX      // p++
+	ZHROW(0, Z0) // acc[0] += Ap[p*14+0]*b0
+	ZHROW(4, Z1) // acc[1] += Ap[p*14+1]*b0
+	ZHROW(8, Z2) // acc[2] += Ap[p*14+2]*b0
+	ZHROW(12, Z3) // acc[3] += Ap[p*14+3]*b0
+	ZHROW(16, Z4) // acc[4] += Ap[p*14+4]*b0
+	ZHROW(20, Z5) // acc[5] += Ap[p*14+5]*b0
+	ZHROW(24, Z6) // acc[6] += Ap[p*14+6]*b0
+	ZHROW(28, Z7) // acc[7] += Ap[p*14+7]*b0
+	ZHROW(32, Z8) // acc[8] += Ap[p*14+8]*b0
+	ZHROW(36, Z9) // acc[9] += Ap[p*14+9]*b0
+	ZHROW(40, Z10) // acc[10] += Ap[p*14+10]*b0
+	ZHROW(44, Z11) // acc[11] += Ap[p*14+11]*b0
+	ZHROW(48, Z12) // acc[12] += Ap[p*14+12]*b0
+	ZHROW(52, Z13) // acc[13] += Ap[p*14+13]*b0
+	VMOVUPS (BX), Z28    // b0 = B[p+1][0:16]
+	ADDQ    R11, BX      // p++
+	ZHROW(56, Z0) // acc[0] += Ap[(p+1)*14+0]*b0
+	ZHROW(60, Z1) // acc[1] += Ap[(p+1)*14+1]*b0
+	ZHROW(64, Z2) // acc[2] += Ap[(p+1)*14+2]*b0
+	ZHROW(68, Z3) // acc[3] += Ap[(p+1)*14+3]*b0
+	ZHROW(72, Z4) // acc[4] += Ap[(p+1)*14+4]*b0
+	ZHROW(76, Z5) // acc[5] += Ap[(p+1)*14+5]*b0
+	ZHROW(80, Z6) // acc[6] += Ap[(p+1)*14+6]*b0
+	ZHROW(84, Z7) // acc[7] += Ap[(p+1)*14+7]*b0
+	ZHROW(88, Z8) // acc[8] += Ap[(p+1)*14+8]*b0
+	ZHROW(92, Z9) // acc[9] += Ap[(p+1)*14+9]*b0
+	ZHROW(96, Z10) // acc[10] += Ap[(p+1)*14+10]*b0
+	ZHROW(100, Z11) // acc[11] += Ap[(p+1)*14+11]*b0
+	ZHROW(104, Z12) // acc[12] += Ap[(p+1)*14+12]*b0
+	ZHROW(108, Z13) // acc[13] += Ap[(p+1)*14+13]*b0
+	ADDQ $112, AX        // AX = &Ap[(p+2)*14]
+	SUBQ $2, CX          // CX -= 2
+	JGE  zhloop
+
+zhtail:
+	ADDQ $2, CX          // CX = steps left (0..1)
+	JZ   zhstore
+	VMOVUPS (BX), Z28    // last odd k step: b0 = B[p][0:16]
+	ZHROW(0, Z0) // acc[0] += Ap[p*14+0]*b0
+	ZHROW(4, Z1) // acc[1] += Ap[p*14+1]*b0
+	ZHROW(8, Z2) // acc[2] += Ap[p*14+2]*b0
+	ZHROW(12, Z3) // acc[3] += Ap[p*14+3]*b0
+	ZHROW(16, Z4) // acc[4] += Ap[p*14+4]*b0
+	ZHROW(20, Z5) // acc[5] += Ap[p*14+5]*b0
+	ZHROW(24, Z6) // acc[6] += Ap[p*14+6]*b0
+	ZHROW(28, Z7) // acc[7] += Ap[p*14+7]*b0
+	ZHROW(32, Z8) // acc[8] += Ap[p*14+8]*b0
+	ZHROW(36, Z9) // acc[9] += Ap[p*14+9]*b0
+	ZHROW(40, Z10) // acc[10] += Ap[p*14+10]*b0
+	ZHROW(44, Z11) // acc[11] += Ap[p*14+11]*b0
+	ZHROW(48, Z12) // acc[12] += Ap[p*14+12]*b0
+	ZHROW(52, Z13) // acc[13] += Ap[p*14+13]*b0
+
+zhstore:
+	ZSCALARS(zhbeta)
+	ZHSTORE0(Z0) // row 0
+	ZHSTORE0(Z1) // row 1
+	ZHSTORE0(Z2) // row 2
+	ZHSTORE0(Z3) // row 3
+	ZHSTORE0(Z4) // row 4
+	ZHSTORE0(Z5) // row 5
+	ZHSTORE0(Z6) // row 6
+	ZHSTORE0(Z7) // row 7
+	ZHSTORE0(Z8) // row 8
+	ZHSTORE0(Z9) // row 9
+	ZHSTORE0(Z10) // row 10
+	ZHSTORE0(Z11) // row 11
+	ZHSTORE0(Z12) // row 12
+	ZHSTORE0(Z13) // row 13
+	VZEROUPPER
+	RET
+
+zhbeta:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZHSTOREB(Z0) // row 0
+	ZHSTOREB(Z1) // row 1
+	ZHSTOREB(Z2) // row 2
+	ZHSTOREB(Z3) // row 3
+	ZHSTOREB(Z4) // row 4
+	ZHSTOREB(Z5) // row 5
+	ZHSTOREB(Z6) // row 6
+	ZHSTOREB(Z7) // row 7
+	ZHSTOREB(Z8) // row 8
+	ZHSTOREB(Z9) // row 9
+	ZHSTOREB(Z10) // row 10
+	ZHSTOREB(Z11) // row 11
+	ZHSTOREB(Z12) // row 12
+	ZHSTOREB(Z13) // row 13
+	VZEROUPPER
+	RET
+
 // func sgemmPackB32AVX512(dst, src *float32, ldb, kb, panels, ps int)
 //
 // sgemmPackB32AVX512 is packB's non-transposed loop for nr=32 and full
