@@ -195,14 +195,15 @@ type sgemmJob struct {
 	alpha, beta    float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
-	pm, pn         int       // worker grid: pm row bands × pn column bands
-	directB        bool      // the kernel reads B in place (NN, few rows of C)
-	dot            bool      // dot products against B's rows (NT, m <= 8)
-	rows           bool      // B's rows eight at a time into C's (NN, m = 8)
-	dot16          bool      // dot products, sixteen rows of op(A) at a time (NT, 8 < m <= 32)
-	at             []float32 // dot, rows, dot16: alpha*op(A) transposed (see packAT; kept between calls)
-	part           []float32 // rows: the K chunks' partial sums of C, interleaved (kept)
-	chunks         int       // rows: how many K chunks
+	pm, pn         int          // worker grid: pm row bands × pn column bands
+	directB        bool         // the kernel reads B in place (NN, few rows of C)
+	dot            bool         // dot products against B's rows (NT, m <= 8)
+	rows           bool         // B's rows eight at a time into C's (NN, m = 8)
+	dot16          bool         // dot products, sixteen rows of op(A) at a time (NT, 8 < m <= 32)
+	at             []float32    // dot, rows, dot16: alpha*op(A) transposed (see packAT; kept between calls)
+	part           []float32    // rows: the K chunks' partial sums of C, interleaved (kept)
+	chunks         int          // rows: how many K chunks
+	shared         *sgemmShared // the packed operands of the shared path (see sgemm_shared.go), or nil
 	cell           func(lo, hi int)
 	rowsCell       func(lo, hi int) // rows: runRowsCells, bound once
 	rowsSum        func(lo, hi int) // rows: sumRowsParts, bound once
@@ -271,13 +272,18 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 		// Bands of about dotPartBytes of B, claimed in turn.
 		j.pn = max(j.pn, min((n+kr.nr-1)/kr.nr, n*k*4/dotPartBytes))
 	}
-	if j.rows {
+	switch {
+	case j.planShared(w):
+		j.startShared()
+		parallelParts(j.pm*j.pn, w, j.cell)
+		j.endShared()
+	case j.rows:
 		j.runRows(w)
-	} else if j.pn > w {
+	case j.pn > w:
 		parallelParts(j.pn, w, j.cell)
-	} else if j.pm*j.pn == 1 {
+	case j.pm*j.pn == 1:
 		j.runCells(0, 1)
-	} else {
+	default:
 		ParallelFor(j.pm*j.pn, 1, j.cell)
 	}
 	j.a, j.b, j.c = nil, nil, nil
@@ -320,6 +326,8 @@ func (j *sgemmJob) runCells(lo, hi int) {
 			j.dotBlock(buf, j0, j1)
 		case j.dot16:
 			j.dot16Block(buf, j0, j1)
+		case j.shared != nil:
+			j.blockShared(buf, i0, i1, j0, j1)
 		default:
 			j.block(buf, i0, i1, j0, j1)
 		}
@@ -366,34 +374,43 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 						if ahead {
 							j.prefetchPanel(pc, kb, jc+jr+sgemmAheadPanels*nr, ir/mr, calls)
 						}
-						ap := &buf.a[ir*kb]
-						rows := min(mr, mb-ir)
-						micro := kr.micro
-						if ldb != nr && kr.direct != nil {
-							micro = kr.direct
-						}
-						if rows < mr && kr.edge != nil {
-							micro = kr.edge[rows]
-						}
-						co := (ic+ir)*j.ldc + jc + jr
-						if rows == mr && cols <= nr/2 && kr.half != nil {
-							micro = kr.half
-							if cols == nr/2 {
-								micro(kb, ap, bp, ldb, &j.c[co], j.ldc, j.alpha, beta)
-								continue
-							}
-						}
-						if cols == nr && (rows == mr || kr.edge != nil) {
-							micro(kb, ap, bp, ldb, &j.c[co], j.ldc, j.alpha, beta)
-							continue
-						}
-						micro(kb, ap, bp, ldb, &buf.tile[0], nr, j.alpha, 0)
-						mergeTile(buf.tile, nr, j.c[co:], j.ldc, rows, cols, beta)
+						j.tile(buf, kb, &buf.a[ir*kb], bp, ldb, ic+ir, jc+jr, min(mr, mb-ir), cols, beta)
 					}
 				}
 			}
 		}
 	}
+}
+
+// tile computes the rows×cols tile of C at (i, jj), rows <= mr and cols <=
+// nr, from a packed panel of op(A) at ap (kb steps) and a panel of B at bp
+// (rows ldb apart): the kernel for its shape (the edge twins, the half
+// kernel, the in-place-B one), or the full kernel into buf.tile and the
+// corner merged into C.
+func (j *sgemmJob) tile(buf *sgemmBuf, kb int, ap, bp *float32, ldb, i, jj, rows, cols int, beta float32) {
+	kr := j.kr
+	mr, nr := kr.mr, kr.nr
+	micro := kr.micro
+	if ldb != nr && kr.direct != nil {
+		micro = kr.direct
+	}
+	if rows < mr && kr.edge != nil {
+		micro = kr.edge[rows]
+	}
+	co := i*j.ldc + jj
+	if rows == mr && cols <= nr/2 && kr.half != nil {
+		micro = kr.half
+		if cols == nr/2 {
+			micro(kb, ap, bp, ldb, &j.c[co], j.ldc, j.alpha, beta)
+			return
+		}
+	}
+	if cols == nr && (rows == mr || kr.edge != nil) {
+		micro(kb, ap, bp, ldb, &j.c[co], j.ldc, j.alpha, beta)
+		return
+	}
+	micro(kb, ap, bp, ldb, &buf.tile[0], nr, j.alpha, 0)
+	mergeTile(buf.tile, nr, j.c[co:], j.ldc, rows, cols, beta)
 }
 
 // In the onePass case each panel of B (kb rows of nr floats, every row from
