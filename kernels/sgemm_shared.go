@@ -5,8 +5,8 @@
 // the packed data of one worker for a sixteenth of the work each. Here the
 // workers pack each k block of a tile of op(A) (mr rows) and of a chunk of
 // op(B) panels once, into copies of the whole operands the call keeps,
-// whoever needs it first (the others wait for it), so that the grid can
-// have more cells than workers, claimed in turn, at no packing cost. The
+// whoever needs it first (the others wait for it); the grid's cells are
+// claimed in turn, and could outnumber the workers at no packing cost. The
 // kernels see the same panels with the same k blocks as on the per-worker
 // path, so the bits are the same.
 
@@ -34,10 +34,13 @@ const sgemmSharedMaxFloats = 8 << 20
 // was 0.93-1.02x with a cell a worker and 0.90-1.00x with two: the
 // per-worker path packs little twice there, and packs a panel of B just
 // before its use when the rows fit one block (onePass), which the shared
-// copies do not.
+// copies do not. With 4 and 16 workers on those 2 cores (which measures
+// the work, not the scaling) it was 0.99-1.11x with a cell a worker, and
+// two cells a worker made 512x784x4608 0.90x (bands of fewer rows meet
+// each panel of B fewer times).
 var (
 	sgemmSharedMinWorkers = 4
-	sgemmSharedParts      = 2
+	sgemmSharedParts      = 1
 )
 
 // planShared reports whether the call, on w workers, takes the shared
