@@ -32,6 +32,10 @@ type GemmConfig struct {
 	// NoPeak skips the FMA-peak probe (PeakGFLOPS is then 0) and the
 	// memory probe (MemCeilingGFLOPS is then 0).
 	NoPeak bool
+	// Peak, when positive, is the FMA peak on Threads cores measured
+	// earlier (an earlier result's PeakGFLOPS), reported instead of probing
+	// again; the memory probe still runs.
+	Peak float64
 }
 
 // GemmResult is the outcome of RunGemm, one JSON object per shape.
@@ -63,6 +67,9 @@ type GemmResult struct {
 	ReadGBs          float64 `json:"read_gbs,omitempty"`
 	MemCeilingGFLOPS float64 `json:"mem_ceiling_gflops,omitempty"`
 	MemPercent       float64 `json:"mem_percent,omitempty"`
+	// Speedup, set by callers that run a shape at several thread counts,
+	// is GFLOPS over the same shape's GFLOPS at the first count.
+	Speedup float64 `json:"speedup,omitempty"`
 }
 
 // String formats r for a terminal.
@@ -74,6 +81,9 @@ func (r GemmResult) String() string {
 	}
 	if r.MemCeilingGFLOPS > 0 {
 		s += fmt.Sprintf(", %.0f%% of the %.0f GFLOP/s memory ceiling (read %.1f GB/s)", r.MemPercent, r.MemCeilingGFLOPS, r.ReadGBs)
+	}
+	if r.Speedup > 0 {
+		s += fmt.Sprintf(", %.2fx the GFLOP/s at the first thread count", r.Speedup)
 	}
 	return s
 }
@@ -153,7 +163,10 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 		MedianMS:   times[len(times)/2] * 1e3,
 	}
 	if !cfg.NoPeak {
-		r.PeakGFLOPS = kernels.FMAPeak(r.Threads, 10)
+		r.PeakGFLOPS = cfg.Peak
+		if r.PeakGFLOPS <= 0 {
+			r.PeakGFLOPS = kernels.FMAPeak(r.Threads, 10)
+		}
 		r.PeakPercent = 100 * r.GFLOPS / r.PeakGFLOPS
 	}
 	if probe != nil {

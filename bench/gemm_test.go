@@ -80,3 +80,15 @@ func TestRunGemmErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRunGemmPeakGiven checks that a peak measured earlier is reported
+// instead of probing again.
+func TestRunGemmPeakGiven(t *testing.T) {
+	r, err := RunGemm(GemmConfig{M: 16, N: 16, K: 16, Threads: 1, Reps: 3, MinTime: 1, Peak: 123})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.PeakGFLOPS != 123 || r.PeakPercent != 100*r.GFLOPS/123 {
+		t.Errorf("peak %v (%v%%), want the given 123 (%v%%)", r.PeakGFLOPS, r.PeakPercent, 100*r.GFLOPS/123)
+	}
+}

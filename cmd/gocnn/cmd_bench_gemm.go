@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/gocnn/gocnn/bench"
 	"github.com/gocnn/gocnn/kernels"
@@ -26,13 +28,13 @@ func runBenchGemm(args []string) int {
 	k := fs.Int("k", 0, "inner dimension")
 	transA := fs.Bool("transa", false, "A is stored transposed (K×M)")
 	transB := fs.Bool("transb", false, "B is stored transposed (N×K)")
-	threads := fs.Int("threads", 0, "worker goroutines (0: GOMAXPROCS)")
+	threads := fs.String("threads", "0", "worker goroutines, or a comma-separated list of counts to run each shape at (0: GOMAXPROCS)")
 	isa := fs.String("isa", "", "force an instruction set: generic, avx2 or avx512 (default: the dispatched one)")
 	reps := fs.Int("reps", 5, "least number of timed runs (median reported)")
 	noPeak := fs.Bool("no-peak", false, "skip the FMA-peak and memory probes")
 	asJSON := fs.Bool("json", false, "print one JSON object per line")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: gocnn bench gemm [-m M -n N -k K] [-transa] [-transb] [-threads T] [-isa ISA] [-json]
+		fmt.Fprint(fs.Output(), `usage: gocnn bench gemm [-m M -n N -k K] [-transa] [-transb] [-threads T[,T...]] [-isa ISA] [-json]
 
 Bench gemm times row-major SGEMM, C = op(A)·op(B), and prints GFLOP/s (the
 median of several runs after a warm-up) and the percentage of this machine's
@@ -44,7 +46,9 @@ runs just before each timed run, so that both see the same load from other
 processes; the percentage is the median over these pairs (JSON: read_gbs, the
 median pass; mem_ceiling_gflops; mem_percent). Without
 -m/-n/-k it runs the standard set: squares 256-2048, VGG16's convolutions as
-GEMM and its fully-connected layers at batch 8.
+GEMM and its fully-connected layers at batch 8. With a list of thread counts
+(-threads 1,2,4,8) each shape runs at each count in turn, and the results
+after the first also give the speedup over the first count's (JSON: speedup).
 
 `)
 		fs.PrintDefaults()
@@ -65,24 +69,46 @@ GEMM and its fully-connected layers at batch 8.
 	case *m != 0 || *n != 0 || *k != 0:
 		return fail("bench gemm", fmt.Errorf("-m %d -n %d -k %d: give all three, each >= 1", *m, *n, *k), "")
 	}
+	counts, err := parseThreadList(*threads)
+	if err != nil {
+		return fail("bench gemm", err, "give -threads a count or a list such as 1,2,4,8")
+	}
 	enc := json.NewEncoder(os.Stdout)
-	peak := 0.0
+	peaks := map[int]float64{} // the FMA probe's figure per thread count, measured once
 	for _, s := range shapes {
-		r, err := bench.RunGemm(bench.GemmConfig{M: s[0], N: s[1], K: s[2], TransA: *transA, TransB: *transB,
-			Threads: *threads, ISA: *isa, Reps: *reps, NoPeak: *noPeak})
-		if err != nil {
-			return fail("bench gemm", err, "")
-		}
-		if r.PeakGFLOPS > 0 {
-			peak, *noPeak = r.PeakGFLOPS, true // probe once, report it for every shape
-		} else if peak > 0 {
-			r.PeakGFLOPS, r.PeakPercent = peak, 100*r.GFLOPS/peak
-		}
-		if *asJSON {
-			_ = enc.Encode(r)
-		} else {
-			fmt.Println(r)
+		first := 0.0
+		for i, t := range counts {
+			r, err := bench.RunGemm(bench.GemmConfig{M: s[0], N: s[1], K: s[2], TransA: *transA, TransB: *transB,
+				Threads: t, ISA: *isa, Reps: *reps, NoPeak: *noPeak, Peak: peaks[t]})
+			if err != nil {
+				return fail("bench gemm", err, "")
+			}
+			peaks[t] = r.PeakGFLOPS
+			if i == 0 {
+				first = r.GFLOPS
+			} else {
+				r.Speedup = r.GFLOPS / first
+			}
+			if *asJSON {
+				_ = enc.Encode(r)
+			} else {
+				fmt.Println(r)
+			}
 		}
 	}
 	return 0
+}
+
+// parseThreadList parses -threads: one worker count or a comma-separated
+// list of them, each >= 0 (0: GOMAXPROCS).
+func parseThreadList(s string) ([]int, error) {
+	var counts []int
+	for _, f := range strings.Split(s, ",") {
+		t, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || t < 0 {
+			return nil, fmt.Errorf("-threads %q: %q is not a worker count (an integer >= 0)", s, f)
+		}
+		counts = append(counts, t)
+	}
+	return counts, nil
 }

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseThreadList(t *testing.T) {
+	for in, want := range map[string][]int{"0": {0}, "3": {3}, "1,2, 4": {1, 2, 4}} {
+		got, err := parseThreadList(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"", "1,x", "-1", "2,,4", "1.5"} {
+		_, err := parseThreadList(in)
+		assert.Error(t, err, in)
+	}
+}
+
+// TestBenchGemmThreadList runs one shape at two thread counts: one JSON
+// line each, in order, the second with its speedup over the first.
+func TestBenchGemmThreadList(t *testing.T) {
+	code, out, errOut := capture(t, "bench", "gemm", "-m", "24", "-n", "40", "-k", "32", "-threads", "1,2", "-reps", "1", "-no-peak", "-json")
+	require.Equal(t, 0, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 2, out)
+	var r [2]struct {
+		Threads int     `json:"threads"`
+		GFLOPS  float64 `json:"gflops"`
+		Speedup float64 `json:"speedup"`
+	}
+	for i, l := range lines {
+		require.NoError(t, json.Unmarshal([]byte(l), &r[i]), l)
+	}
+	assert.Equal(t, 1, r[0].Threads)
+	assert.Equal(t, 2, r[1].Threads)
+	assert.Zero(t, r[0].Speedup, "the first count has no speedup")
+	assert.InDelta(t, r[1].GFLOPS/r[0].GFLOPS, r[1].Speedup, 1e-9)
+
+	code, _, errOut = capture(t, "bench", "gemm", "-m", "8", "-n", "8", "-k", "8", "-threads", "2,two")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, `"two" is not a worker count`)
+}
