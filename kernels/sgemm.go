@@ -357,13 +357,23 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 			}
 			// One band of rows (i1-i0 <= mc) uses each panel of B once: pack
 			// it just before use, into L1, rather than the whole block into L3.
-			onePass := !j.directB && !j.transB && i1-i0 <= mc
+			rowWise := !j.directB && j.k <= sgemmRowWiseMaxK
+			onePass := !j.directB && !j.transB && i1-i0 <= mc && !rowWise
 			if !j.directB && !onePass {
 				packB(&kr.pack, buf.b, j.transB, j.b, j.ldb, pc, kb, jc, nb, nr)
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
 				packA(&kr.pack, buf.a, j.transA, j.a, j.lda, ic, mb, pc, kb, mr, kr.edge != nil)
+				if rowWise {
+					for ir := 0; ir < mb; ir += mr {
+						for jr := 0; jr < nb; jr += nr {
+							bp := &buf.b[jr/nr*panelStride(kb, nr)]
+							j.tile(buf, kb, &buf.a[ir*kb], bp, nr, ic+ir, jc+jr, min(mr, mb-ir), min(nr, nb-jr), beta)
+						}
+					}
+					continue
+				}
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
 					bp, ldb := j.panelB(buf, pc, kb, jc, jr, cols, onePass)
@@ -412,6 +422,21 @@ func (j *sgemmJob) tile(buf *sgemmBuf, kb int, ap, bp *float32, ldb, i, jj, rows
 	micro(kb, ap, bp, ldb, &buf.tile[0], nr, j.alpha, 0)
 	mergeTile(buf.tile, nr, j.c[co:], j.ldc, rows, cols, beta)
 }
+
+// sgemmRowWiseMaxK is the longest K for which the packed path walks its
+// tiles along C's rows (each panel of op(A) meets every panel of the B
+// block, then the next) rather than down its columns (each panel of B
+// meets every panel of the A block). With a short K a tile is little work
+// beside moving its part of C, and walking down the columns touches mr new
+// rows of C a tile, rows ldc apart, which the hardware prefetcher does not
+// follow; along the rows it streams them. In-process A/B on Zen 4, 1
+// thread unless said: the FC weight gradient at batch 8 (TN, beta 1)
+// 4096x25088x8 1.89x (1.98x on 2 threads), 4096x4096x8 1.72x (1.31x);
+// K = 16: 1.28x, 32: 1.19x, 64: 1.11x (4096x4096); NN, beta 0, 2048^2x64
+// 1.09x, 64x50176x27 0.99x. With K = 128 and 256 it was still 1.05-1.16x
+// on 4096x4096 but 0.86x on 128x12544x1152 and 64x50176x576, whose rows
+// fit one block and whose panels of B are packed just before use.
+const sgemmRowWiseMaxK = 64
 
 // In the onePass case each panel of B (kb rows of nr floats, every row from
 // another part of memory, ldb apart) is packed just before its use, so its

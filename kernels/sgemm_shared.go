@@ -186,8 +186,8 @@ func (j *sgemmJob) sharedB(q, p, pc, kb int) *float32 {
 
 // blockShared is block on the shared packing: rows [i0, i1) × columns
 // [j0, j1) of C, i0 a multiple of mr and j0 of nr, in the same k blocks,
-// row blocks and column blocks as block's, each tile of op(A) and panel of
-// op(B) from the shared copies.
+// row blocks and column blocks and the same tile order as block's, each
+// tile of op(A) and panel of op(B) from the shared copies.
 func (j *sgemmJob) blockShared(buf *sgemmBuf, i0, i1, j0, j1 int) {
 	kr := j.kr
 	mr, nr := kr.mr, kr.nr
@@ -203,6 +203,16 @@ func (j *sgemmJob) blockShared(buf *sgemmBuf, i0, i1, j0, j1 int) {
 			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
+				if j.k <= sgemmRowWiseMaxK { // along C's rows, as block does
+					for ir := 0; ir < mb; ir += mr {
+						ap := j.sharedA(q, (ic+ir)/mr, pc, kb)
+						for jr := 0; jr < nb; jr += nr {
+							bp := j.sharedB(q, (jc+jr)/nr, pc, kb)
+							j.tile(buf, kb, ap, bp, nr, ic+ir, jc+jr, min(mr, mb-ir), min(nr, nb-jr), beta)
+						}
+					}
+					continue
+				}
 				for ir := 0; ir < mb; ir += mr {
 					j.sharedA(q, (ic+ir)/mr, pc, kb)
 				}

@@ -9,12 +9,13 @@ import (
 // against one worker's bits, for every micro-kernel (and each with tiny cache
 // blocks, so that the k blocks, row blocks, column blocks and chunks of B
 // panels all have ragged ends), all transposes, beta 0 and not, and worker
-// counts from the path's least to more than this machine has cores. Each
+// counts from the path's least to more than this machine has cores, with K
+// long and short (tiles along C's columns, and along its rows). Each
 // shape is one the per-worker grid would split into several bands of rows,
 // so that the path is taken.
 func TestSgemmShared(t *testing.T) {
 	defer SetThreads(SetThreads(1))
-	shapes := [][3]int{{300, 90, 300}, {131, 77, 529}, {250, 40, 260}, {150, 130, 120}, {400, 64, 97}}
+	shapes := [][3]int{{300, 90, 300}, {131, 77, 529}, {250, 40, 260}, {150, 130, 120}, {400, 64, 97}, {600, 100, 40}}
 	workers := []int{sgemmSharedMinWorkers, 7, 16}
 	forEachKernel(t, func(t *testing.T, kr *sgemmKernel) {
 		rng := rand.New(rand.NewPCG(21, 22))
