@@ -5,6 +5,20 @@
 
 #include "textflag.h"
 
+// SET12(a, c0, ..., c11) sets the twelve chains to a: c_i = a.
+#define SET12(a, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11) \
+	VMOVAPS a, c0 ; VMOVAPS a, c1 ; VMOVAPS a, c2 ; VMOVAPS a, c3 ; \
+	VMOVAPS a, c4 ; VMOVAPS a, c5 ; VMOVAPS a, c6 ; VMOVAPS a, c7 ; \
+	VMOVAPS a, c8 ; VMOVAPS a, c9 ; VMOVAPS a, c10 ; VMOVAPS a, c11
+
+// FMA12(a, b, c0, ..., c11) advances the twelve independent chains one
+// step: c_i = c_i*a + b.
+#define FMA12(a, b, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11) \
+	VFMADD213PS b, a, c0 ; VFMADD213PS b, a, c1 ; VFMADD213PS b, a, c2 ; \
+	VFMADD213PS b, a, c3 ; VFMADD213PS b, a, c4 ; VFMADD213PS b, a, c5 ; \
+	VFMADD213PS b, a, c6 ; VFMADD213PS b, a, c7 ; VFMADD213PS b, a, c8 ; \
+	VFMADD213PS b, a, c9 ; VFMADD213PS b, a, c10 ; VFMADD213PS b, a, c11
+
 // func fmaPeakLoopAVX2(iters int)
 //
 // fmaPeakLoopAVX2 is the AVX2 twin of fmaPeakLoopGeneric (which it matches in
@@ -19,34 +33,12 @@ TEXT ·fmaPeakLoopAVX2(SB), NOSPLIT, $0-8
 	MOVL $0x33d6bf95, AX       // AX = bits of 1e-7
 	MOVQ AX, X13
 	VBROADCASTSS X13, Y13      // b = 1e-7
-	VMOVAPS Y12, Y0            // c0..c11 = a
-	VMOVAPS Y12, Y1
-	VMOVAPS Y12, Y2
-	VMOVAPS Y12, Y3
-	VMOVAPS Y12, Y4
-	VMOVAPS Y12, Y5
-	VMOVAPS Y12, Y6
-	VMOVAPS Y12, Y7
-	VMOVAPS Y12, Y8
-	VMOVAPS Y12, Y9
-	VMOVAPS Y12, Y10
-	VMOVAPS Y12, Y11
+	SET12(Y12, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11) // c0..c11 = a
 	TESTQ CX, CX
 	JLE   done
 
 loop: // for ; CX > 0; CX--
-	VFMADD213PS Y13, Y12, Y0   // c0 = c0*a + b
-	VFMADD213PS Y13, Y12, Y1   // c1 = c1*a + b
-	VFMADD213PS Y13, Y12, Y2   // c2 = c2*a + b
-	VFMADD213PS Y13, Y12, Y3   // c3 = c3*a + b
-	VFMADD213PS Y13, Y12, Y4   // c4 = c4*a + b
-	VFMADD213PS Y13, Y12, Y5   // c5 = c5*a + b
-	VFMADD213PS Y13, Y12, Y6   // c6 = c6*a + b
-	VFMADD213PS Y13, Y12, Y7   // c7 = c7*a + b
-	VFMADD213PS Y13, Y12, Y8   // c8 = c8*a + b
-	VFMADD213PS Y13, Y12, Y9   // c9 = c9*a + b
-	VFMADD213PS Y13, Y12, Y10  // c10 = c10*a + b
-	VFMADD213PS Y13, Y12, Y11  // c11 = c11*a + b
+	FMA12(Y12, Y13, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9, Y10, Y11) // c_i = c_i*a + b
 	DECQ CX                    // CX--
 	JNZ  loop
 
@@ -69,34 +61,12 @@ TEXT ·fmaPeakLoopAVX512(SB), NOSPLIT, $0-8
 	MOVL $0x33d6bf95, AX       // AX = bits of 1e-7
 	MOVQ AX, X13
 	VBROADCASTSS X13, Z13      // b = 1e-7
-	VMOVAPS Z12, Z0            // c0..c11 = a
-	VMOVAPS Z12, Z1
-	VMOVAPS Z12, Z2
-	VMOVAPS Z12, Z3
-	VMOVAPS Z12, Z4
-	VMOVAPS Z12, Z5
-	VMOVAPS Z12, Z6
-	VMOVAPS Z12, Z7
-	VMOVAPS Z12, Z8
-	VMOVAPS Z12, Z9
-	VMOVAPS Z12, Z10
-	VMOVAPS Z12, Z11
+	SET12(Z12, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11) // c0..c11 = a
 	TESTQ CX, CX
 	JLE   done
 
 loop: // for ; CX > 0; CX--
-	VFMADD213PS Z13, Z12, Z0   // c0 = c0*a + b
-	VFMADD213PS Z13, Z12, Z1   // c1 = c1*a + b
-	VFMADD213PS Z13, Z12, Z2   // c2 = c2*a + b
-	VFMADD213PS Z13, Z12, Z3   // c3 = c3*a + b
-	VFMADD213PS Z13, Z12, Z4   // c4 = c4*a + b
-	VFMADD213PS Z13, Z12, Z5   // c5 = c5*a + b
-	VFMADD213PS Z13, Z12, Z6   // c6 = c6*a + b
-	VFMADD213PS Z13, Z12, Z7   // c7 = c7*a + b
-	VFMADD213PS Z13, Z12, Z8   // c8 = c8*a + b
-	VFMADD213PS Z13, Z12, Z9   // c9 = c9*a + b
-	VFMADD213PS Z13, Z12, Z10  // c10 = c10*a + b
-	VFMADD213PS Z13, Z12, Z11  // c11 = c11*a + b
+	FMA12(Z12, Z13, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, Z9, Z10, Z11) // c_i = c_i*a + b
 	DECQ CX                    // CX--
 	JNZ  loop
 

@@ -58,15 +58,21 @@
 
 // ZPFROW asks for one tile row of C (128 bytes: three cache lines when it
 // does not start one) and moves to the next row, in Go: touch C[i][0:32]; i++.
-// The kernels ask for their whole tile before the k loop, so that the loads
-// (beta != 0) or the stores' line fills (beta == 0) at its end find it near.
+// ZPF2 and ZPF4 do it for 2 and 4 rows.
 #define ZPFROW \
 	PREFETCHT0 (R8)    /* C[i][0:] */          \
 	PREFETCHT0 64(R8)  /* C[i][16:] */         \
 	PREFETCHT0 127(R8) /* C[i][31]'s line */   \
 	ADDQ       DX, R8  /* i++ (R8 = &C[i][0]) */
 
-// ZPROLOGUE loads the arguments (shared frame layout of all kernels below).
+#define ZPF2 ZPFROW ; ZPFROW
+#define ZPF4 ZPF2 ; ZPF2
+
+// ZPROLOGUE loads the arguments (shared frame layout of all kernels below)
+// and asks for the rows of C a 14-row tile covers (an edge kernel's tile
+// has fewer: the rest are asked for in vain, and prefetches never fault),
+// so that the loads (beta != 0) or the stores' line fills (beta == 0) after
+// the k loop find them near. It leaves R8 past the tile.
 #define ZPROLOGUE \
 	MOVQ kc+0(FP), CX    /* CX = kc */             \
 	MOVQ a+8(FP), AX     /* AX = &Ap[0] */         \
@@ -75,7 +81,9 @@
 	SHLQ $2, R11         /* R11 = ldb*4 (bytes) */ \
 	MOVQ c+32(FP), DI    /* DI = &C[0][0] */       \
 	MOVQ ldc+40(FP), DX  /* DX = ldc */            \
-	SHLQ $2, DX          /* DX = ldc*4 (bytes) */
+	SHLQ $2, DX          /* DX = ldc*4 (bytes) */  \
+	MOVQ DI, R8          /* R8 = &C[0][0] */       \
+	ZPF4 ; ZPF4 ; ZPF4 ; ZPF2 /* C rows 0..13 */
 
 // ZSCALARS(nz) sets Z30 = alpha, R8 = &C[0][0] and jumps to label nz when
 // beta != ±0 (setting Z31 = beta is the label's job).
@@ -124,21 +132,6 @@ TEXT ·sgemmMicro14x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z25, Z25, Z25 // acc[12][16:32] = 0
 	VPXORD Z26, Z26, Z26 // acc[13][0:16] = 0
 	VPXORD Z27, Z27, Z27 // acc[13][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
-	ZPFROW // C row 3
-	ZPFROW // C row 4
-	ZPFROW // C row 5
-	ZPFROW // C row 6
-	ZPFROW // C row 7
-	ZPFROW // C row 8
-	ZPFROW // C row 9
-	ZPFROW // C row 10
-	ZPFROW // C row 11
-	ZPFROW // C row 12
-	ZPFROW // C row 13
 	SUBQ $2, CX          // CX = kc - 2: steps left after the next two
 	JLT  ztail2_14
 
@@ -267,20 +260,6 @@ TEXT ·sgemmMicro13x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z23, Z23, Z23 // acc[11][16:32] = 0
 	VPXORD Z24, Z24, Z24 // acc[12][0:16] = 0
 	VPXORD Z25, Z25, Z25 // acc[12][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
-	ZPFROW // C row 3
-	ZPFROW // C row 4
-	ZPFROW // C row 5
-	ZPFROW // C row 6
-	ZPFROW // C row 7
-	ZPFROW // C row 8
-	ZPFROW // C row 9
-	ZPFROW // C row 10
-	ZPFROW // C row 11
-	ZPFROW // C row 12
 
 zloop_13: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -366,19 +345,6 @@ TEXT ·sgemmMicro12x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z21, Z21, Z21 // acc[10][16:32] = 0
 	VPXORD Z22, Z22, Z22 // acc[11][0:16] = 0
 	VPXORD Z23, Z23, Z23 // acc[11][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
-	ZPFROW // C row 3
-	ZPFROW // C row 4
-	ZPFROW // C row 5
-	ZPFROW // C row 6
-	ZPFROW // C row 7
-	ZPFROW // C row 8
-	ZPFROW // C row 9
-	ZPFROW // C row 10
-	ZPFROW // C row 11
 
 zloop_12: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -459,18 +425,6 @@ TEXT ·sgemmMicro11x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z19, Z19, Z19 // acc[9][16:32] = 0
 	VPXORD Z20, Z20, Z20 // acc[10][0:16] = 0
 	VPXORD Z21, Z21, Z21 // acc[10][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
-	ZPFROW // C row 3
-	ZPFROW // C row 4
-	ZPFROW // C row 5
-	ZPFROW // C row 6
-	ZPFROW // C row 7
-	ZPFROW // C row 8
-	ZPFROW // C row 9
-	ZPFROW // C row 10
 
 zloop_11: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -546,17 +500,6 @@ TEXT ·sgemmMicro10x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z17, Z17, Z17 // acc[8][16:32] = 0
 	VPXORD Z18, Z18, Z18 // acc[9][0:16] = 0
 	VPXORD Z19, Z19, Z19 // acc[9][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
-	ZPFROW // C row 3
-	ZPFROW // C row 4
-	ZPFROW // C row 5
-	ZPFROW // C row 6
-	ZPFROW // C row 7
-	ZPFROW // C row 8
-	ZPFROW // C row 9
 
 zloop_10: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -627,16 +570,6 @@ TEXT ·sgemmMicro9x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
 	VPXORD Z16, Z16, Z16 // acc[8][0:16] = 0
 	VPXORD Z17, Z17, Z17 // acc[8][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
-	ZPFROW // C row 3
-	ZPFROW // C row 4
-	ZPFROW // C row 5
-	ZPFROW // C row 6
-	ZPFROW // C row 7
-	ZPFROW // C row 8
 
 zloop_9: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -702,15 +635,6 @@ TEXT ·sgemmMicro8x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
 	VPXORD Z14, Z14, Z14 // acc[7][0:16] = 0
 	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
-	ZPFROW // C row 3
-	ZPFROW // C row 4
-	ZPFROW // C row 5
-	ZPFROW // C row 6
-	ZPFROW // C row 7
 
 zloop_8: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -771,14 +695,6 @@ TEXT ·sgemmMicro7x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
 	VPXORD Z12, Z12, Z12 // acc[6][0:16] = 0
 	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
-	ZPFROW // C row 3
-	ZPFROW // C row 4
-	ZPFROW // C row 5
-	ZPFROW // C row 6
 
 zloop_7: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -834,13 +750,6 @@ TEXT ·sgemmMicro6x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
 	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
 	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
-	ZPFROW // C row 3
-	ZPFROW // C row 4
-	ZPFROW // C row 5
 
 zloop_6: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -891,12 +800,6 @@ TEXT ·sgemmMicro5x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
 	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
 	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
-	ZPFROW // C row 3
-	ZPFROW // C row 4
 
 zloop_5: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -942,11 +845,6 @@ TEXT ·sgemmMicro4x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
 	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
 	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
-	ZPFROW // C row 3
 
 zloop_4: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -987,10 +885,6 @@ TEXT ·sgemmMicro3x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
 	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
 	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
-	ZPFROW // C row 2
 
 zloop_3: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -1026,9 +920,6 @@ TEXT ·sgemmMicro2x32AVX512(SB), NOSPLIT, $0-56
 	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
 	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
 	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
-	ZPFROW // C row 1
 
 zloop_2: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -1059,8 +950,6 @@ TEXT ·sgemmMicro1x32AVX512(SB), NOSPLIT, $0-56
 	ZPROLOGUE
 	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
 	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	ZPFROW // C row 0
 
 zloop_1: // for ; CX > 0; CX--: one k step
 	ZLOADB               // b0, b1 = B[p][0:32]; p++
@@ -1099,6 +988,29 @@ zbeta_1:
 	VMOVUPS     acc, (R8)       /* C[i][0:16] = acc */    \
 	ADDQ        DX, R8          /* i++ */
 
+// ZHSTEP(o) loads row p of the B panel's first 16 columns, moves to row p+1
+// and accumulates the 14 rows of a 14×16 tile from the packed A at byte
+// offset o, in Go: b0 := B[p][0:16]; p++; acc[i] += Ap[o/4+i]*b0 for i < 14.
+#define ZHSTEP(o) \
+	VMOVUPS (BX), Z28 ; \
+	ADDQ    R11, BX   ; \
+	ZHROW(o, Z0) ; ZHROW(o+4, Z1) ; ZHROW(o+8, Z2) ; ZHROW(o+12, Z3) ; \
+	ZHROW(o+16, Z4) ; ZHROW(o+20, Z5) ; ZHROW(o+24, Z6) ; ZHROW(o+28, Z7) ; \
+	ZHROW(o+32, Z8) ; ZHROW(o+36, Z9) ; ZHROW(o+40, Z10) ; ZHROW(o+44, Z11) ; \
+	ZHROW(o+48, Z12) ; ZHROW(o+52, Z13)
+
+// ZHSTORE0ALL and ZHSTOREBALL store the 14 rows of a 14×16 tile (R8 at row
+// 0), without and with reading C.
+#define ZHSTORE0ALL \
+	ZHSTORE0(Z0) ; ZHSTORE0(Z1) ; ZHSTORE0(Z2) ; ZHSTORE0(Z3) ; ZHSTORE0(Z4) ; \
+	ZHSTORE0(Z5) ; ZHSTORE0(Z6) ; ZHSTORE0(Z7) ; ZHSTORE0(Z8) ; ZHSTORE0(Z9) ; \
+	ZHSTORE0(Z10) ; ZHSTORE0(Z11) ; ZHSTORE0(Z12) ; ZHSTORE0(Z13)
+
+#define ZHSTOREBALL \
+	ZHSTOREB(Z0) ; ZHSTOREB(Z1) ; ZHSTOREB(Z2) ; ZHSTOREB(Z3) ; ZHSTOREB(Z4) ; \
+	ZHSTOREB(Z5) ; ZHSTOREB(Z6) ; ZHSTOREB(Z7) ; ZHSTOREB(Z8) ; ZHSTOREB(Z9) ; \
+	ZHSTOREB(Z10) ; ZHSTOREB(Z11) ; ZHSTOREB(Z12) ; ZHSTOREB(Z13)
+
 // func sgemmMicro14x16AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
 // sgemmMicro14x16AVX512 is sgemmMicro14x32AVX512 for the first 16 columns
@@ -1110,100 +1022,27 @@ zbeta_1:
 // has AVX-512F.
 TEXT ·sgemmMicro14x16AVX512(SB), NOSPLIT, $0-56
 	ZPROLOGUE
-	VPXORD Z0, Z0, Z0 // acc[0] = 0
-	VPXORD Z1, Z1, Z1 // acc[1] = 0
-	VPXORD Z2, Z2, Z2 // acc[2] = 0
-	VPXORD Z3, Z3, Z3 // acc[3] = 0
-	VPXORD Z4, Z4, Z4 // acc[4] = 0
-	VPXORD Z5, Z5, Z5 // acc[5] = 0
-	VPXORD Z6, Z6, Z6 // acc[6] = 0
-	VPXORD Z7, Z7, Z7 // acc[7] = 0
-	VPXORD Z8, Z8, Z8 // acc[8] = 0
-	VPXORD Z9, Z9, Z9 // acc[9] = 0
-	VPXORD Z10, Z10, Z10 // acc[10] = 0
-	VPXORD Z11, Z11, Z11 // acc[11] = 0
-	VPXORD Z12, Z12, Z12 // acc[12] = 0
-	VPXORD Z13, Z13, Z13 // acc[13] = 0
-	MOVQ DI, R8 // R8 = &C[0][0]: ask for the tile of C
-	PREFETCHT0 (R8)  // C row 0
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 1
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 2
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 3
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 4
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 5
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 6
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 7
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 8
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 9
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 10
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 11
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 12
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
-	PREFETCHT0 (R8)  // C row 13
-	PREFETCHT0 63(R8)
-	ADDQ DX, R8
+	VPXORD Z0, Z0, Z0 // acc[0..13] = 0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
 	SUBQ $2, CX          // CX = kc - 2: steps left after the next two
 	JLT  zhtail
 
 zhloop: // for ; CX >= 0; CX -= 2: two k steps
 	PREFETCHT0 448(AX)   // A panel 8 steps ahead
-	VMOVUPS (BX), Z28    // b0 = B[p][0:16]
-	ADDQ    R11, BX      // p++
-	ZHROW(0, Z0) // acc[0] += Ap[p*14+0]*b0
-	ZHROW(4, Z1) // acc[1] += Ap[p*14+1]*b0
-	ZHROW(8, Z2) // acc[2] += Ap[p*14+2]*b0
-	ZHROW(12, Z3) // acc[3] += Ap[p*14+3]*b0
-	ZHROW(16, Z4) // acc[4] += Ap[p*14+4]*b0
-	ZHROW(20, Z5) // acc[5] += Ap[p*14+5]*b0
-	ZHROW(24, Z6) // acc[6] += Ap[p*14+6]*b0
-	ZHROW(28, Z7) // acc[7] += Ap[p*14+7]*b0
-	ZHROW(32, Z8) // acc[8] += Ap[p*14+8]*b0
-	ZHROW(36, Z9) // acc[9] += Ap[p*14+9]*b0
-	ZHROW(40, Z10) // acc[10] += Ap[p*14+10]*b0
-	ZHROW(44, Z11) // acc[11] += Ap[p*14+11]*b0
-	ZHROW(48, Z12) // acc[12] += Ap[p*14+12]*b0
-	ZHROW(52, Z13) // acc[13] += Ap[p*14+13]*b0
-	VMOVUPS (BX), Z28    // b0 = B[p+1][0:16]
-	ADDQ    R11, BX      // p++
-	ZHROW(56, Z0) // acc[0] += Ap[(p+1)*14+0]*b0
-	ZHROW(60, Z1) // acc[1] += Ap[(p+1)*14+1]*b0
-	ZHROW(64, Z2) // acc[2] += Ap[(p+1)*14+2]*b0
-	ZHROW(68, Z3) // acc[3] += Ap[(p+1)*14+3]*b0
-	ZHROW(72, Z4) // acc[4] += Ap[(p+1)*14+4]*b0
-	ZHROW(76, Z5) // acc[5] += Ap[(p+1)*14+5]*b0
-	ZHROW(80, Z6) // acc[6] += Ap[(p+1)*14+6]*b0
-	ZHROW(84, Z7) // acc[7] += Ap[(p+1)*14+7]*b0
-	ZHROW(88, Z8) // acc[8] += Ap[(p+1)*14+8]*b0
-	ZHROW(92, Z9) // acc[9] += Ap[(p+1)*14+9]*b0
-	ZHROW(96, Z10) // acc[10] += Ap[(p+1)*14+10]*b0
-	ZHROW(100, Z11) // acc[11] += Ap[(p+1)*14+11]*b0
-	ZHROW(104, Z12) // acc[12] += Ap[(p+1)*14+12]*b0
-	ZHROW(108, Z13) // acc[13] += Ap[(p+1)*14+13]*b0
+	ZHSTEP(0)            // step p: Ap[p*14 : +14]
+	ZHSTEP(56)           // step p+1: Ap[(p+1)*14 : +14]
 	ADDQ $112, AX        // AX = &Ap[(p+2)*14]
 	SUBQ $2, CX          // CX -= 2
 	JGE  zhloop
@@ -1211,57 +1050,17 @@ zhloop: // for ; CX >= 0; CX -= 2: two k steps
 zhtail:
 	ADDQ $2, CX          // CX = steps left (0..1)
 	JZ   zhstore
-	VMOVUPS (BX), Z28    // last odd k step: b0 = B[p][0:16]
-	ZHROW(0, Z0) // acc[0] += Ap[p*14+0]*b0
-	ZHROW(4, Z1) // acc[1] += Ap[p*14+1]*b0
-	ZHROW(8, Z2) // acc[2] += Ap[p*14+2]*b0
-	ZHROW(12, Z3) // acc[3] += Ap[p*14+3]*b0
-	ZHROW(16, Z4) // acc[4] += Ap[p*14+4]*b0
-	ZHROW(20, Z5) // acc[5] += Ap[p*14+5]*b0
-	ZHROW(24, Z6) // acc[6] += Ap[p*14+6]*b0
-	ZHROW(28, Z7) // acc[7] += Ap[p*14+7]*b0
-	ZHROW(32, Z8) // acc[8] += Ap[p*14+8]*b0
-	ZHROW(36, Z9) // acc[9] += Ap[p*14+9]*b0
-	ZHROW(40, Z10) // acc[10] += Ap[p*14+10]*b0
-	ZHROW(44, Z11) // acc[11] += Ap[p*14+11]*b0
-	ZHROW(48, Z12) // acc[12] += Ap[p*14+12]*b0
-	ZHROW(52, Z13) // acc[13] += Ap[p*14+13]*b0
+	ZHSTEP(0)            // the last, odd step
 
 zhstore:
 	ZSCALARS(zhbeta)
-	ZHSTORE0(Z0) // row 0
-	ZHSTORE0(Z1) // row 1
-	ZHSTORE0(Z2) // row 2
-	ZHSTORE0(Z3) // row 3
-	ZHSTORE0(Z4) // row 4
-	ZHSTORE0(Z5) // row 5
-	ZHSTORE0(Z6) // row 6
-	ZHSTORE0(Z7) // row 7
-	ZHSTORE0(Z8) // row 8
-	ZHSTORE0(Z9) // row 9
-	ZHSTORE0(Z10) // row 10
-	ZHSTORE0(Z11) // row 11
-	ZHSTORE0(Z12) // row 12
-	ZHSTORE0(Z13) // row 13
+	ZHSTORE0ALL
 	VZEROUPPER
 	RET
 
 zhbeta:
 	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
-	ZHSTOREB(Z0) // row 0
-	ZHSTOREB(Z1) // row 1
-	ZHSTOREB(Z2) // row 2
-	ZHSTOREB(Z3) // row 3
-	ZHSTOREB(Z4) // row 4
-	ZHSTOREB(Z5) // row 5
-	ZHSTOREB(Z6) // row 6
-	ZHSTOREB(Z7) // row 7
-	ZHSTOREB(Z8) // row 8
-	ZHSTOREB(Z9) // row 9
-	ZHSTOREB(Z10) // row 10
-	ZHSTOREB(Z11) // row 11
-	ZHSTOREB(Z12) // row 12
-	ZHSTOREB(Z13) // row 13
+	ZHSTOREBALL
 	VZEROUPPER
 	RET
 
