@@ -355,8 +355,10 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 			if pc > 0 {
 				beta = 1
 			}
-			// One band of rows (i1-i0 <= mc) uses each panel of B once: pack
-			// it just before use, into L1, rather than the whole block into L3.
+			// A short K walks the tiles along C's rows (see
+			// sgemmRowWiseMaxK). Otherwise one band of rows (i1-i0 <= mc)
+			// uses each panel of B once: pack it just before use, into L1,
+			// rather than the whole block into L3.
 			rowWise := !j.directB && j.k <= sgemmRowWiseMaxK
 			onePass := !j.directB && !j.transB && i1-i0 <= mc && !rowWise
 			if !j.directB && !onePass {
