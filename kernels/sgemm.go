@@ -561,9 +561,18 @@ func (j *sgemmJob) packAT(width int) {
 // bBeyondL3 says whether op(B) is larger than L3, so that it comes from
 // memory on every call.
 func (j *sgemmJob) bBeyondL3() bool {
-	_, _, l3 := cacheSizes()
+	l3 := sgemmFarBytes
+	if l3 <= 0 {
+		_, _, l3 = cacheSizes()
+	}
 	return int64(j.k)*int64(j.n)*4 > int64(l3)
 }
+
+// sgemmFarBytes, when positive, stands for L3's size in bBeyondL3: tests set
+// it so that a B of a few MiB takes the far kernels on any machine (one
+// with 300 MiB of L3 would otherwise need a B of 300 MiB and its float64
+// reference).
+var sgemmFarBytes int
 
 // dotLaneBytes is how many bytes of B one lane of dotBlock reads in one
 // run when B's rows are short: a call's g rows lie lanes rows apart, and a

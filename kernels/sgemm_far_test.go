@@ -6,24 +6,24 @@ import (
 )
 
 // TestSgemmFar checks the kernels for B larger than L3 (rowsFar, dot6Far):
-// on B just larger than L3, against the reference and with the bits of the
-// same kernel without them. The rows path (NN, m = 8 or 16): n = 4099, so
-// groups of three vectors, one left over and three columns. The six-row dot
-// path (NT, m = 8 or 5, rows 4 KiB apart): k = 1023 (an odd last p) with
-// rows 1024 floats apart, n so that a last group overlaps the one before.
-// -short: the first m of each; skipped under -race.
+// on B just larger than L3 (taken as 4 MiB through sgemmFarBytes, so that
+// the test costs the same on every machine), against the reference and
+// with the bits of the same kernel without them. The rows path (NN, m = 8
+// or 16): n = 4099, so groups of three vectors, one left over and three
+// columns. The six-row dot path (NT, m = 8 or 5, rows 4 KiB apart): k =
+// 1023 (an odd last p) with rows 1024 floats apart, n so that a last group
+// overlaps the one before. -short: the first m of each.
 func TestSgemmFar(t *testing.T) {
+	const l3 = 4 << 20
+	defer func(old int) { sgemmFarBytes = old }(sgemmFarBytes)
+	sgemmFarBytes = l3
 	forEachKernel(t, func(t *testing.T, kr *sgemmKernel) {
 		if kr.rowsFar == nil && kr.dot6Far == nil {
 			t.Skip("no far kernels")
 		}
-		if raceEnabled {
-			t.Skip("B larger than L3 through the reference is too slow under -race; no goroutines of its own")
-		}
 		near := &sgemmKernel{name: kr.name + "-near", mr: kr.mr, nr: kr.nr, micro: kr.micro, edge: kr.edge,
 			half: kr.half, direct: kr.direct, dot: kr.dot, dot6: kr.dot6, dot8: kr.dot8, dot16: kr.dot16,
 			rows: kr.rows, pack: kr.pack, panelL1: kr.panelL1}
-		_, _, l3 := cacheSizes()
 		rng := rand.New(rand.NewPCG(31, 32))
 		cases := []struct {
 			transB       bool
