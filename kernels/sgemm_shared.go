@@ -213,9 +213,6 @@ func (j *sgemmJob) blockShared(buf *sgemmBuf, i0, i1, j0, j1 int) {
 					}
 					continue
 				}
-				for ir := 0; ir < mb; ir += mr {
-					j.sharedA(q, (ic+ir)/mr, pc, kb)
-				}
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
 					bp := j.sharedB(q, (jc+jr)/nr, pc, kb)
