@@ -127,6 +127,10 @@ type sgemmKernel struct {
 	// rowsFar, when not nil, is rows with the same bits for B larger than
 	// L3, which it streams from memory (see sgemmRows8x24FarAVX2).
 	rowsFar func(ap, b *float32, ldb int, c *float32, nv int)
+	// rows4Far, when not nil, is rowsFar for at most four rows of C: rows
+	// 0-3 get rows's bits, rows 4-7 of c are left alone (see
+	// sgemmRows4x24FarAVX2).
+	rows4Far func(ap, b *float32, ldb int, c *float32, nv int)
 	// half, when not nil, is micro for an mr×(nr/2) tile on the first nr/2
 	// columns of the B panel: the last, ragged panel when cols <= nr/2.
 	half sgemmMicro
@@ -243,14 +247,9 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	// each row of B once, along its whole length, eight, six or four rows
 	// at a time, with no packing of B at all.
 	j.dot = transB && m <= 8 && k >= 64 && n >= 4 && kr.dot != nil
-	// C = A·B with 8, 16, 24 or 32 rows (an FC layer's backward data pass
-	// at those batch sizes): B's rows stream eight at a time, each worker
-	// through its own chunks of K (see sgemm_rows.go). Beyond eight rows
-	// only with at least 16*m columns (with B in cache the general path
-	// won: 16x64x25088 93 against 63 GFLOP/s); other row counts would
-	// zero-pad the last group (12x4096x4096: 84 against 77).
-	j.rows = !transB && m%8 == 0 && m <= rowsMaxM && (m == 8 || n >= 16*m) &&
-		k >= 64 && n >= 8 && kr.rows != nil
+	// C = A·B with at most eight rows and B from memory, or 16, 24 or 32
+	// rows: B's rows stream eight at a time (see useRows).
+	j.rows = j.useRows()
 	// C = A·Bᵀ with 9 to 32 rows (the FC forward pass at batch 16 or 32):
 	// dot products of six rows of B with sixteen of op(A) at a time, in one
 	// or two passes (see sgemm_dot16.go). With fewer than 16*m rows of B
@@ -309,6 +308,35 @@ func sgemmGrid(w, m, n, mr, nr int) (pm, pn int) {
 		}
 	}
 	return pm, pn
+}
+
+// useRows says whether the rows path computes C = alpha*op(A)·B + beta*C
+// (see sgemm_rows.go): B's rows stream eight at a time, each worker through
+// its own chunks of K. It takes 8, 16, 24 or 32 rows (an FC layer's
+// backward data pass at those batch sizes), beyond eight only with at least
+// 16*m columns (with B in cache the general path won: 16x64x25088 93
+// against 63 GFLOP/s; other row counts would zero-pad the last group:
+// 12x4096x4096 77 against its 84). With fewer than eight rows (batch 1 to
+// 7) op(A) is zero-padded to eight rows (kr.rows4Far takes four), and the path
+// is taken when B is larger than L3 and has at least 24 columns: there the
+// general path reads B's rows in place, kc at a time, and reached a
+// quarter to a third of the streaming-read ceiling (Zen 4, 2 threads:
+// 1x25088x4096 5.7 against 14.9 GFLOP/s, 3x25088x4096 16 against 49,
+// 4x4096x25088 14 against 50, 5x4096x4096 16 against 72, 6x4096x4096 39
+// against 64, 7x4096x4096 56 against 78; one thread 1.5-3.6x; down to
+// 2x24x400000 4.2 against 11.3 and 4x32x300000 17 against 21). With 16
+// columns B is one panel, read in one stream (4x16x600000: 17-27 against
+// 10-11). With B in L3 the general path was as fast or faster where its
+// tiles fit (6x2000x2000 74-84 against 33-50, 2x256x4096 40-49 against 28,
+// one thread) and slower elsewhere (4x1024x1024 38-43 against 62-69).
+func (j *sgemmJob) useRows() bool {
+	if j.transB || j.k < 64 || j.n < 8 || j.kr.rows == nil {
+		return false
+	}
+	if j.m < 8 {
+		return j.n >= 24 && j.bBeyondL3()
+	}
+	return j.m%8 == 0 && j.m <= rowsMaxM && (j.m == 8 || j.n >= 16*j.m)
 }
 
 // runCells computes the worker-grid cells [lo, hi), each a disjoint block of C.

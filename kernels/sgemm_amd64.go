@@ -54,6 +54,7 @@ var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
 	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, dot8: sgemmDot8AVX2, rows: sgemmRowsAVX2,
 	dot6Far: sgemmDot6FarAVX2, rowsFar: sgemmRowsFarAVX2, dot16: sgemmDot6x16AVX2,
+	rows4Far: sgemmRows4FarAVX2,
 	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2,
 		prefetch: sgemmPrefetchRows},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
@@ -141,13 +142,14 @@ var avx512Kernel = sgemmKernel{
 	// AVX-512 CPUs have AVX2: the bandwidth-bound small-m paths (dot, rows)
 	// and the transposing packing loop (16 rows at a time) serve this kernel
 	// too.
-	dot:     sgemmDot4AVX2,
-	dot6:    sgemmDot6AVX2,
-	dot8:    sgemmDot8AVX2,
-	dot16:   sgemmDot6x16AVX2,
-	rows:    sgemmRowsAVX2,
-	rowsFar: sgemmRowsFarAVX2,
-	pack:    sgemmPackers{b32: sgemmPackB32AVX512, t16: sgemmPackT16AVX2, prefetch: sgemmPrefetchRows},
+	dot:      sgemmDot4AVX2,
+	dot6:     sgemmDot6AVX2,
+	dot8:     sgemmDot8AVX2,
+	dot16:    sgemmDot6x16AVX2,
+	rows:     sgemmRowsAVX2,
+	rowsFar:  sgemmRowsFarAVX2,
+	rows4Far: sgemmRows4FarAVX2,
+	pack:     sgemmPackers{b32: sgemmPackB32AVX512, t16: sgemmPackT16AVX2, prefetch: sgemmPrefetchRows},
 }
 
 // sgemmAVX512Preferred says whether Sgemm on an AVX-512 CPU, the ISA not
@@ -294,6 +296,20 @@ func sgemmRows8x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
 //
 //go:noescape
 func sgemmRows8x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
+
+// sgemmRows4x24FarAVX2 is sgemmRows8x24FarAVX2 for C's rows 0-3 only, with
+// their bits; rows 4-7 of c are not touched (see sgemm_dot_amd64.s): the
+// same preconditions.
+//
+//go:noescape
+func sgemmRows4x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
+
+// sgemmRows4FarAVX2 is the rows kernel for at most four rows of C and B
+// larger than L3: sgemmRows4x24FarAVX2 on the vectors in groups of three,
+// sgemmRows8AVX2 on the one or two left over (rows 4-7 of op(A) are zero).
+func sgemmRows4FarAVX2(ap, b *float32, ldb int, c *float32, nv int) {
+	sgemmRowsWith(sgemmRows4x24FarAVX2, ap, b, ldb, c, nv)
+}
 
 // sgemmRowsAVX2 is the rows kernel: sgemmRows8x24AVX2 on the vectors in
 // groups of three, sgemmRows8AVX2 on the one or two left over.

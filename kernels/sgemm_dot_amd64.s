@@ -646,3 +646,35 @@ tvecfar: // for t := 0; t < nt; t++
 	JNZ        tvecfar
 	VZEROUPPER
 	RET
+
+// ROWS4X24 adds the eight rows of B at SI (rows 4-7 at R8) times ap into
+// rows 0-3 of the three vectors of C at DI: the first 4×24 register tile
+// of ROWS8X24 alone, for at most four rows of C.
+#define ROWS4X24 \
+	LOADC12(0)  ; \
+	PASS4(0)    ; \
+	STOREC12(0)
+
+// func sgemmRows4x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
+//
+// sgemmRows4x24FarAVX2 is sgemmRows8x24FarAVX2 for C's rows 0-3 only (the
+// rows path with at most four rows of C, op(A) zero-padded to eight, B
+// streamed from memory): half the multiply-adds, no second pass over the B
+// vectors. Rows 0-3 get the bits of sgemmRows8x24AVX2; rows 4-7 of c are
+// not touched. Each row's lines 4 KiB on are asked for into L2 first, two
+// lines a triple (a triple reads 1.5 lines of a row).
+// Preconditions and registers: as sgemmRows8x24AVX2.
+TEXT ·sgemmRows4x24FarAVX2(SB), NOSPLIT, $0-40
+	ROWS24START
+
+qvecfar: // for t := 0; t < nt; t++
+	LEAQ       (SI)(R9*4), R8
+	PREFETCH8(PREFETCHT2, 4096)
+	PREFETCH8(PREFETCHT2, 4160)
+	ROWS4X24
+	ADDQ       $96, SI
+	ADDQ       $768, DI
+	DECQ       CX
+	JNZ        qvecfar
+	VZEROUPPER
+	RET

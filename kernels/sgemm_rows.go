@@ -1,6 +1,6 @@
 // This file holds Sgemm's small-m, non-transposed-B path: C = alpha*op(A)·B
-// + beta*C with 8 <= m <= 32 (an FC layer's backward data pass at batch 8 to
-// 32, or its forward with the weights stored K×N). B is read once from
+// + beta*C with m <= 32 (an FC layer's backward data pass at batch 1 to 32,
+// or its forward with the weights stored K×N; see sgemmJob.useRows). B is read once from
 // memory, so the path is bound by how fast its rows stream in: the kernel
 // (kr.rows) adds eight rows of B at a time into eight rows of C held
 // interleaved, and the work is split along K, not along C's columns, so
@@ -85,7 +85,9 @@ func (j *sgemmJob) runRowsCells(lo, hi int) {
 		block = rowsBlockVectors
 	}
 	rows := j.kr.rows
-	if j.kr.rowsFar != nil && j.bBeyondL3() {
+	if far := j.bBeyondL3(); far && j.m <= 4 && j.kr.rows4Far != nil {
+		rows = j.kr.rows4Far
+	} else if far && j.kr.rowsFar != nil {
 		rows = j.kr.rowsFar
 	}
 	for c := lo; c < hi; c++ {
@@ -166,19 +168,29 @@ func (j *sgemmJob) sumRowsParts(lo, hi int) {
 }
 
 // rowsLastColumns computes the n%8 last columns of C by dot products over
-// all of K.
+// all of K, a row of B's last columns at a time (each of C's elements sums
+// its products in the order of p, as the kernels do).
 func (j *sgemmJob) rowsLastColumns() {
-	for jj := j.n / 8 * 8; jj < j.n; jj++ {
+	j0 := j.n / 8 * 8
+	cols := j.n - j0
+	var acc [rowsMaxM * 7]float32 // acc[i*7+c]: row i, column j0+c
+	for p := 0; p < j.k; p++ {
+		brow := j.b[p*j.ldb+j0 : p*j.ldb+j.n]
 		for i := 0; i < j.m; i++ {
-			at := j.at[i/8*8*j.k:]
-			s := float32(0)
-			for p := 0; p < j.k; p++ {
-				s += at[p*8+i%8] * j.b[p*j.ldb+jj]
+			a := j.at[i/8*8*j.k+p*8+i%8]
+			s := acc[i*7 : i*7+cols]
+			for c, x := range brow {
+				s[c] += a * x
 			}
+		}
+	}
+	for i := 0; i < j.m; i++ {
+		ci := j.c[i*j.ldc+j0 : i*j.ldc+j.n]
+		for c, v := range acc[i*7 : i*7+cols] {
 			if j.beta != 0 {
-				s += j.beta * j.c[i*j.ldc+jj]
+				v += j.beta * ci[c]
 			}
-			j.c[i*j.ldc+jj] = s
+			ci[c] = v
 		}
 	}
 }
