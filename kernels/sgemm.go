@@ -116,6 +116,11 @@ type sgemmKernel struct {
 	// whose rows of B do not sit a multiple of 4 KiB apart (see
 	// sgemmDot8AVX2), so that the bits do not depend on the worker split.
 	dot8 func(k int, at, b *float32, ldb int, out *float32)
+	// gemv[m], when not nil, computes the dot products of gemvRows[m] rows
+	// of B with m = 1..3 rows of op(A) packed row by row (see packARows and
+	// sgemmGemv1AVX2): out[j*8+i], each row's sum across eight lanes; the
+	// transposed-B case with at most three rows of C.
+	gemv [4]func(k int, a, b *float32, ldb int, out *float32)
 	// dot16, when not nil, computes the dot products of six rows of B with
 	// sixteen columns of op(A) packed transposed: out[j*16+i] (see
 	// sgemmDot6x16AVX2), the transposed-B, 8 < m <= 32 case.
@@ -204,6 +209,7 @@ type sgemmJob struct {
 	dot            bool         // dot products against B's rows (NT, m <= 8)
 	rows           bool         // B's rows eight at a time into C's (NN, m = 8)
 	dot16          bool         // dot products, sixteen rows of op(A) at a time (NT, 8 < m <= 32)
+	gemv           bool         // dot: the lane-summing kernels kr.gemv (m <= 3)
 	at             []float32    // dot, rows, dot16: alpha*op(A) transposed (see packAT; kept between calls)
 	part           []float32    // rows: the K chunks' partial sums of C, interleaved (kept)
 	chunks         int          // rows: how many K chunks
@@ -247,6 +253,7 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	// each row of B once, along its whole length, eight, six or four rows
 	// at a time, with no packing of B at all.
 	j.dot = transB && m <= 8 && k >= 64 && n >= 4 && kr.dot != nil
+	j.gemv = j.useGemv()
 	// C = A·B with at most eight rows and B from memory, or 16, 24 or 32
 	// rows: B's rows stream eight at a time (see useRows).
 	j.rows = j.useRows()
@@ -265,7 +272,11 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 		if j.dot16 {
 			width = 16
 		}
-		j.packAT(width)
+		if j.gemv {
+			j.packARows()
+		} else {
+			j.packAT(width)
+		}
 	}
 	if (j.dot || j.dot16) && w > 1 {
 		// Bands of about dotPartBytes of B, claimed in turn.
@@ -586,6 +597,45 @@ func (j *sgemmJob) packAT(width int) {
 	}
 }
 
+// packARows packs alpha*op(A) row by row for the gemv kernels: row i at
+// at[i*k8:], k8 the k rounded up to a multiple of 8, zero past k.
+func (j *sgemmJob) packARows() {
+	k8 := (j.k + 7) &^ 7
+	j.at = growFloats(j.at, j.m*k8)
+	for i := 0; i < j.m; i++ {
+		row := j.at[i*k8 : (i+1)*k8]
+		clear(row[j.k:])
+		if j.transA {
+			for p := range j.k {
+				row[p] = j.alpha * j.a[p*j.lda+i]
+			}
+			continue
+		}
+		for p, v := range j.a[i*j.lda : i*j.lda+j.k] {
+			row[p] = j.alpha * v
+		}
+	}
+}
+
+// gemvRows[m] is how many rows of B a call of kr.gemv[m] reads.
+var gemvRows = [4]int{0, 8, 6, 4}
+
+// useGemv says whether the dot path (NT, m <= 8) takes the lane-summing
+// kernels kr.gemv: with one or two rows of C, or three with B in L3, and
+// at least eight rows of B. The broadcast kernels give each of eight lanes
+// a row of C, so that at m = 1 seven lanes in eight multiply zeros: they
+// ran at 0.72x gonum's Sgemm on 1x1024x1024 (B in L3) and at 60-67% of
+// the streaming-read ceiling on fc6 at batch 1 on one thread, where the
+// FMAs nearly kept up with the reads. In-process A/B on Zen 4, 1 and 2
+// threads: B in cache 1x1024x1024 3.0-3.2x, 2x1024x1024 2.8x, 3x1024x1024
+// 2.3x, 1x256x512 3.9-4.1x, 3x2048x2048 1.6-2.1x, 3x4096x1000 1.3-2.0x; B
+// from memory 1x4096x25088 1.39x and 1.08x, 1x4096x4096 1.44-1.50x,
+// 2x4096x25088 1.05x and 1.21x, 2x4096x4096 1.15x, but 3x4096x25088
+// 0.91-0.98x and 3x4096x4096 0.98x (four rows of B a call against eight).
+func (j *sgemmJob) useGemv() bool {
+	return j.dot && j.n >= 8 && (j.m <= 2 || j.m == 3 && !j.bBeyondL3()) && j.kr.gemv[j.m] != nil
+}
+
 // bBeyondL3 says whether op(B) is larger than L3, so that it comes from
 // memory on every call.
 func (j *sgemmJob) bBeyondL3() bool {
@@ -652,6 +702,8 @@ func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
 	}
 	g := 4
 	switch {
+	case j.gemv:
+		g = gemvRows[j.m]
 	case eight:
 		g = 8
 	case j.kr.dot6 != nil && j1-j0 >= 6:
@@ -664,10 +716,12 @@ func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
 	jj := j0
 	if lanes := dotLaneBytes / (j.k * 4); lanes > 1 {
 		dot := j.kr.dot
-		switch g {
-		case 8:
+		switch {
+		case j.gemv:
+			dot = j.kr.gemv[j.m]
+		case g == 8:
 			dot = j.kr.dot8
-		case 6:
+		case g == 6:
 			dot = dot6
 		}
 		for ; jj+g*lanes <= j1; jj += g * lanes {
@@ -682,6 +736,8 @@ func (j *sgemmJob) dotBlock(buf *sgemmBuf, j0, j1 int) {
 	for jj < j1 {
 		g, dot := 4, j.kr.dot
 		switch {
+		case j.gemv:
+			g, dot = gemvRows[j.m], j.kr.gemv[j.m] // n >= 8: j1 >= g
 		case eight:
 			g, dot = 8, j.kr.dot8 // j1 >= 8: a band starts on a tile of 16 or is all n
 		case j.kr.dot6 != nil && j1-jj >= 6:

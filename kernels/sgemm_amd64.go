@@ -55,6 +55,7 @@ var avx2Kernel = sgemmKernel{
 	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, dot8: sgemmDot8AVX2, rows: sgemmRowsAVX2,
 	dot6Far: sgemmDot6FarAVX2, rowsFar: sgemmRowsFarAVX2, dot16: sgemmDot6x16AVX2,
 	rows4Far: sgemmRows4FarAVX2,
+	gemv:     [4]func(k int, a, b *float32, ldb int, out *float32){nil, sgemmGemv1AVX2, sgemmGemv2AVX2, sgemmGemv3AVX2},
 	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2,
 		prefetch: sgemmPrefetchRows},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
@@ -149,6 +150,7 @@ var avx512Kernel = sgemmKernel{
 	rows:     sgemmRowsAVX2,
 	rowsFar:  sgemmRowsFarAVX2,
 	rows4Far: sgemmRows4FarAVX2,
+	gemv:     [4]func(k int, a, b *float32, ldb int, out *float32){nil, sgemmGemv1AVX2, sgemmGemv2AVX2, sgemmGemv3AVX2},
 	pack:     sgemmPackers{b32: sgemmPackB32AVX512, t16: sgemmPackT16AVX2, prefetch: sgemmPrefetchRows},
 }
 
@@ -336,3 +338,23 @@ func sgemmRowsWith(rows24 func(ap, b *float32, ldb int, c *float32, nt int),
 			(*float32)(unsafe.Add(unsafe.Pointer(c), 768*nt)), r)
 	}
 }
+
+// sgemmGemv1AVX2 computes out[j*8] = Σ_p a[p] * b[j*ldb+p] for eight rows
+// of B: one row of op(A), packed k rounded up to 8 floats with zeros past k,
+// one eight-lane accumulator a row summed across its lanes at the end (see
+// sgemm_gemv_amd64.s): k >= 1, ranges in bounds, AVX2 and FMA.
+//
+//go:noescape
+func sgemmGemv1AVX2(k int, a, b *float32, ldb int, out *float32)
+
+// sgemmGemv2AVX2 is sgemmGemv1AVX2 for two rows of op(A) (packed one after
+// the other) and six rows of B: out[j*8+i] for j < 6, i < 2.
+//
+//go:noescape
+func sgemmGemv2AVX2(k int, a, b *float32, ldb int, out *float32)
+
+// sgemmGemv3AVX2 is sgemmGemv1AVX2 for three rows of op(A) and four rows of
+// B: out[j*8+i] for j < 4, i < 3.
+//
+//go:noescape
+func sgemmGemv3AVX2(k int, a, b *float32, ldb int, out *float32)

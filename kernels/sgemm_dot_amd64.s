@@ -10,6 +10,7 @@
 // one vector of 8 columns at a time, or three in two 4×24 register tiles.
 
 #include "textflag.h"
+#include "sgemm_rows_amd64.h"
 
 // ROWS24START loads the 8x24 rows kernels' arguments: AX = ap, SI = b,
 // R9 = ldb*4, R10 = 3*ldb*4, DI = c, CX = nt.
@@ -21,30 +22,6 @@
 	LEAQ (R9)(R9*2), R10   ; \
 	MOVQ c+24(FP), DI      ; \
 	MOVQ nt+32(FP), CX
-
-// PREFETCH8(op, d) asks for the line d bytes on of each of eight rows of
-// B (at SI, SI+R9, SI+2*R9, SI+R10, R8, R8+R9, R8+2*R9, R8+R10) with the
-// prefetch instruction op.
-#define PREFETCH8(op, d) \
-	op d(SI)        ; \
-	op d(SI)(R9*1)  ; \
-	op d(SI)(R9*2)  ; \
-	op d(SI)(R10*1) ; \
-	op d(R8)        ; \
-	op d(R8)(R9*1)  ; \
-	op d(R8)(R9*2)  ; \
-	op d(R8)(R10*1)
-
-// ZERO8 clears the accumulators Y0..Y7 of the four- and eight-row kernels.
-#define ZERO8 \
-	VXORPS Y0, Y0, Y0 ; \
-	VXORPS Y1, Y1, Y1 ; \
-	VXORPS Y2, Y2, Y2 ; \
-	VXORPS Y3, Y3, Y3 ; \
-	VXORPS Y4, Y4, Y4 ; \
-	VXORPS Y5, Y5, Y5 ; \
-	VXORPS Y6, Y6, Y6 ; \
-	VXORPS Y7, Y7, Y7
 
 // func sgemmDot4AVX2(k int, at, b *float32, ldb int, out *float32)
 //

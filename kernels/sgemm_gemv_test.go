@@ -1,0 +1,51 @@
+package kernels
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestSgemmGemv checks the dot path's lane-summing kernels (NT, one to
+// three rows of C): k with every remainder the kernels treat apart (k%16
+// of 0, 1, 7, 8, 9 and 15: the 16-float blocks, an 8-float step and a
+// masked tail), n = 8 (one call), 13 (a last call overlapping the one
+// before) and 100 with k = 4103 (calls reading rows seven apart, then the
+// rest), op(A) transposed or not, rows of B on cache lines or not, alpha
+// and beta, against the reference on every kernel, with 2 and 3 workers
+// giving the bits of one. It also checks that useGemv takes these shapes
+// (m = 3 only with B in L3, taken as 4 MiB through sgemmFarBytes) and not
+// m = 4 or fewer than eight rows of B.
+func TestSgemmGemv(t *testing.T) {
+	defer func(old int) { sgemmFarBytes = old }(sgemmFarBytes)
+	sgemmFarBytes = 4 << 20
+	defer SetThreads(SetThreads(1))
+	forEachKernel(t, func(t *testing.T, kr *sgemmKernel) {
+		rng := rand.New(rand.NewPCG(51, 52))
+		has := kr.gemv[1] != nil
+		for _, m := range []int{1, 2, 3} {
+			for _, nk := range [][2]int{{8, 64}, {13, 65}, {8, 71}, {13, 72}, {8, 73}, {13, 79}, {100, 1001}, {100, 4103}} {
+				n, k := nk[0], nk[1]
+				j := sgemmJob{kr: kr, m: m, n: n, k: k, dot: true}
+				if got := j.useGemv(); got != has {
+					t.Fatalf("m=%d n=%d k=%d: useGemv %v, want %v", m, n, k, got, has)
+				}
+				c := newSgemmCase(rng, k%2 == 1, true, m, n, k, -0.5, scalars[k%3], n%2)
+				c0 := clone(c.c)
+				SetThreads(1)
+				want := c.run(t, kernelGemm(kr))
+				for _, w := range []int{2, 3} {
+					SetThreads(w)
+					copy(c.c, c0)
+					if got := c.run(t, kernelGemm(kr)); !sameBits(got, want) {
+						t.Fatalf("%v: %d workers differ from 1 worker", c, w)
+					}
+				}
+			}
+		}
+		for _, s := range [][3]int{{3, 1100, 1000}, {4, 100, 1000}, {1, 7, 1000}} {
+			if j := (sgemmJob{kr: kr, m: s[0], n: s[1], k: s[2], dot: true}); j.useGemv() {
+				t.Errorf("m=%d n=%d k=%d: the gemv kernels, want the broadcast ones", s[0], s[1], s[2])
+			}
+		}
+	})
+}
