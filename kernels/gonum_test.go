@@ -71,3 +71,73 @@ func TestGonumAdapterBadTranspose(t *testing.T) {
 	}()
 	Gonum{}.Sgemm('x', blas.NoTrans, 1, 1, 1, 1, []float32{1}, 1, []float32{1}, 1, 0, []float32{0}, 1)
 }
+
+// TestGonumSgemvThroughBlas32 drives the adapter's Sgemv through blas32.Gemv
+// against gonum's own: A·x and Aᵀ·x (ConjTrans too) on shapes gocnn's
+// kernels take (A·x with 60000 elements, Aᵀ·x with A beyond L3, taken as
+// 1 MiB through sgemmFarBytes) and shapes gonum keeps (small, few columns,
+// A in L3, strided vectors), beta 0 over NaN and beta 0.5, A's stride wider
+// than its rows; and that gemvRoute sends each where it says.
+func TestGonumSgemvThroughBlas32(t *testing.T) {
+	defer func(old int) { sgemmFarBytes = old }(sgemmFarBytes)
+	sgemmFarBytes = 1 << 20
+	defer blas32.Use(gonum.Implementation{})
+	rng := rand.New(rand.NewPCG(23, 24))
+	cases := []struct {
+		tA        blas.Transpose
+		m, n, inc int
+		route     blas.Transpose
+	}{
+		{blas.NoTrans, 200, 300, 1, blas.NoTrans}, {blas.NoTrans, 64, 64, 1, 0},
+		{blas.NoTrans, 900, 40, 1, 0}, {blas.NoTrans, 200, 300, 2, 0},
+		{blas.Trans, 600, 700, 1, blas.Trans}, {blas.ConjTrans, 600, 700, 1, blas.Trans},
+		{blas.Trans, 200, 300, 1, 0}, {blas.Trans, 600, 700, -1, 0},
+	}
+	for _, c := range cases {
+		a := general(rng, c.m, c.n, false)
+		lx, ly := c.n, c.m
+		if c.tA != blas.NoTrans {
+			lx, ly = ly, lx
+		}
+		if got := gemvRoute(c.tA, c.m, c.n, len(a.Data), a.Stride, lx, c.inc, ly, c.inc); got != c.route {
+			t.Fatalf("%+v: gemvRoute %d, want %d", c, got, c.route)
+		}
+		inc := max(c.inc, -c.inc)
+		x := blas32.Vector{N: lx, Inc: c.inc, Data: make([]float32, 1+(lx-1)*inc)}
+		for i := range x.Data {
+			x.Data[i] = float32(rng.Float64()*2 - 1)
+		}
+		for _, beta := range []float32{0, 0.5} {
+			y0 := make([]float32, 1+(ly-1)*inc)
+			for i := range y0 {
+				y0[i] = float32(rng.Float64()*2 - 1)
+				if beta == 0 && i%inc == 0 { // the gaps must keep their values
+					y0[i] = float32(math.NaN())
+				}
+			}
+			want := blas32.Vector{N: ly, Inc: c.inc, Data: clone(y0)}
+			got := blas32.Vector{N: ly, Inc: c.inc, Data: clone(y0)}
+			blas32.Use(gonum.Implementation{})
+			blas32.Gemv(c.tA, -0.5, a, x, beta, want)
+			blas32.Use(Gonum{})
+			blas32.Gemv(c.tA, -0.5, a, x, beta, got)
+			k := float64(lx)
+			tol := 4 * (k + 2) * 0x1p-24 * k
+			for i, g := range got.Data {
+				if e := math.Abs(float64(g - want.Data[i])); !(e <= tol) {
+					t.Fatalf("%+v beta=%v: y[%d] = %v, gonum %v (err %.3g)", c, beta, i, g, want.Data[i], e)
+				}
+			}
+		}
+	}
+}
+
+func TestGonumSgemvBadArgs(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("no panic on lda < n")
+		}
+	}()
+	a := make([]float32, 200*300)
+	Gonum{}.Sgemv(blas.NoTrans, 200, 300, 1, a, 299, make([]float32, 300), 1, 0, make([]float32, 200), 1)
+}

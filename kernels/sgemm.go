@@ -639,11 +639,16 @@ func (j *sgemmJob) useGemv() bool {
 // bBeyondL3 says whether op(B) is larger than L3, so that it comes from
 // memory on every call.
 func (j *sgemmJob) bBeyondL3() bool {
+	return beyondL3(int64(j.k) * int64(j.n) * 4)
+}
+
+// beyondL3 says whether bytes overflow L3 (or sgemmFarBytes, when set).
+func beyondL3(bytes int64) bool {
 	l3 := sgemmFarBytes
 	if l3 <= 0 {
 		_, _, l3 = cacheSizes()
 	}
-	return int64(j.k)*int64(j.n)*4 > int64(l3)
+	return bytes > int64(l3)
 }
 
 // sgemmFarBytes, when positive, stands for L3's size in bBeyondL3: tests set
