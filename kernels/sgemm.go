@@ -132,10 +132,10 @@ type sgemmKernel struct {
 	// rowsFar, when not nil, is rows with the same bits for B larger than
 	// L3, which it streams from memory (see sgemmRows8x24FarAVX2).
 	rowsFar func(ap, b *float32, ldb int, c *float32, nv int)
-	// rows4Far, when not nil, is rowsFar for at most four rows of C: rows
-	// 0-3 get rows's bits, rows 4-7 of c are left alone (see
-	// sgemmRows4x24FarAVX2).
-	rows4Far func(ap, b *float32, ldb int, c *float32, nv int)
+	// rows4 and rows4Far, when not nil, are rows and rowsFar for at most
+	// four rows of C: rows 0-3 get rows's bits, rows 4-7 of c are left
+	// alone (see sgemmRows4x24FarAVX2).
+	rows4, rows4Far func(ap, b *float32, ldb int, c *float32, nv int)
 	// half, when not nil, is micro for an mr×(nr/2) tile on the first nr/2
 	// columns of the B panel: the last, ragged panel when cols <= nr/2.
 	half sgemmMicro
@@ -328,24 +328,36 @@ func sgemmGrid(w, m, n, mr, nr int) (pm, pn int) {
 // 16*m columns (with B in cache the general path won: 16x64x25088 93
 // against 63 GFLOP/s; other row counts would zero-pad the last group:
 // 12x4096x4096 77 against its 84). With fewer than eight rows (batch 1 to
-// 7) op(A) is zero-padded to eight rows (kr.rows4Far takes four), and the path
-// is taken when B is larger than L3 and has at least 24 columns: there the
-// general path reads B's rows in place, kc at a time, and reached a
-// quarter to a third of the streaming-read ceiling (Zen 4, 2 threads:
-// 1x25088x4096 5.7 against 14.9 GFLOP/s, 3x25088x4096 16 against 49,
+// 7) op(A) is zero-padded to eight rows (kr.rows4 and rows4Far take four),
+// and the path is taken when B has at least 24 columns and is larger than
+// L3, or than L2 with k >= 256 where the general path would pack B (ldb
+// not a multiple of 16, see directB; from the shape alone, not B's
+// address, so that the bits do not depend on it). With B in L3 and packed,
+// the general path packed all of B for a row or two of C: in-process A/B on
+// Zen 4, one thread, 1x1000x4096 1.5-1.7x, 3x1000x4096 2.0x, 6x1000x4096
+// 2.1x (1.7x on 2), 7x1000x4096 1.9x, 4x520x600 1.3x, 7x520x600 1.6x,
+// 2x1000x1000 1.2x, 1x300x3000 1.2x, 6x300x3000 0.9x; with B in L2
+// (4x100x1000 0.93x, 6x100x1000 0.78x) or k = 64 (6x1000x64 0.52x) it
+// lost. The four-row kernel against the eight-row one there: 1.2-1.6x.
+// Beyond L3 the general path reads B's rows in place, kc at a time, and
+// reached a quarter to a third of the streaming-read ceiling (Zen 4, 2
+// threads: 1x25088x4096 5.7 against 14.9 GFLOP/s, 3x25088x4096 16 against 49,
 // 4x4096x25088 14 against 50, 5x4096x4096 16 against 72, 6x4096x4096 39
 // against 64, 7x4096x4096 56 against 78; one thread 1.5-3.6x; down to
 // 2x24x400000 4.2 against 11.3 and 4x32x300000 17 against 21). With 16
 // columns B is one panel, read in one stream (4x16x600000: 17-27 against
-// 10-11). With B in L3 the general path was as fast or faster where its
-// tiles fit (6x2000x2000 74-84 against 33-50, 2x256x4096 40-49 against 28,
-// one thread) and slower elsewhere (4x1024x1024 38-43 against 62-69).
+// 10-11). With B in L3 and read in place the general path was as fast or
+// faster where its tiles fit (6x2000x2000 74-84 against 33-50, 2x256x4096
+// 40-49 against 28, one thread) and slower elsewhere (4x1024x1024 38-43
+// against 62-69): it keeps them.
 func (j *sgemmJob) useRows() bool {
 	if j.transB || j.k < 64 || j.n < 8 || j.kr.rows == nil {
 		return false
 	}
 	if j.m < 8 {
-		return j.n >= 24 && j.bBeyondL3()
+		_, l2, _ := cacheSizes()
+		inL3 := j.ldb%16 != 0 && j.k >= 256 && int64(j.k)*int64(j.n)*4 > int64(l2)
+		return j.n >= 24 && (inL3 || j.bBeyondL3())
 	}
 	return j.m%8 == 0 && j.m <= rowsMaxM && (j.m == 8 || j.n >= 16*j.m)
 }

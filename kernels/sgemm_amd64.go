@@ -54,8 +54,8 @@ var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
 	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, dot8: sgemmDot8AVX2, rows: sgemmRowsAVX2,
 	dot6Far: sgemmDot6FarAVX2, rowsFar: sgemmRowsFarAVX2, dot16: sgemmDot6x16AVX2,
-	rows4Far: sgemmRows4FarAVX2,
-	gemv:     [4]func(k int, a, b *float32, ldb int, out *float32){nil, sgemmGemv1AVX2, sgemmGemv2AVX2, sgemmGemv3AVX2},
+	rows4: sgemmRows4AVX2, rows4Far: sgemmRows4FarAVX2,
+	gemv: [4]func(k int, a, b *float32, ldb int, out *float32){nil, sgemmGemv1AVX2, sgemmGemv2AVX2, sgemmGemv3AVX2},
 	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2,
 		prefetch: sgemmPrefetchRows},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
@@ -149,6 +149,7 @@ var avx512Kernel = sgemmKernel{
 	dot16:    sgemmDot6x16AVX2,
 	rows:     sgemmRowsAVX2,
 	rowsFar:  sgemmRowsFarAVX2,
+	rows4:    sgemmRows4AVX2,
 	rows4Far: sgemmRows4FarAVX2,
 	gemv:     [4]func(k int, a, b *float32, ldb int, out *float32){nil, sgemmGemv1AVX2, sgemmGemv2AVX2, sgemmGemv3AVX2},
 	pack:     sgemmPackers{b32: sgemmPackB32AVX512, t16: sgemmPackT16AVX2, prefetch: sgemmPrefetchRows},
@@ -299,12 +300,25 @@ func sgemmRows8x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
 //go:noescape
 func sgemmRows8x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
 
+// sgemmRows4x24AVX2 is sgemmRows4x24FarAVX2 without the prefetches, for B
+// in cache (see sgemm_dot_amd64.s): the same bits and preconditions.
+//
+//go:noescape
+func sgemmRows4x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
+
 // sgemmRows4x24FarAVX2 is sgemmRows8x24FarAVX2 for C's rows 0-3 only, with
 // their bits; rows 4-7 of c are not touched (see sgemm_dot_amd64.s): the
 // same preconditions.
 //
 //go:noescape
 func sgemmRows4x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
+
+// sgemmRows4AVX2 is the rows kernel for at most four rows of C and B in
+// cache: sgemmRows4x24AVX2 on the vectors in groups of three,
+// sgemmRows8AVX2 on the one or two left over (rows 4-7 of op(A) are zero).
+func sgemmRows4AVX2(ap, b *float32, ldb int, c *float32, nv int) {
+	sgemmRowsWith(sgemmRows4x24AVX2, ap, b, ldb, c, nv)
+}
 
 // sgemmRows4FarAVX2 is the rows kernel for at most four rows of C and B
 // larger than L3: sgemmRows4x24FarAVX2 on the vectors in groups of three,

@@ -632,6 +632,23 @@ tvecfar: // for t := 0; t < nt; t++
 	PASS4(0)    ; \
 	STOREC12(0)
 
+// func sgemmRows4x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
+//
+// sgemmRows4x24AVX2 is sgemmRows4x24FarAVX2 without the prefetches, for B
+// in cache: the same bits and preconditions.
+TEXT ·sgemmRows4x24AVX2(SB), NOSPLIT, $0-40
+	ROWS24START
+
+qvec: // for t := 0; t < nt; t++
+	LEAQ (SI)(R9*4), R8
+	ROWS4X24
+	ADDQ $96, SI
+	ADDQ $768, DI
+	DECQ CX
+	JNZ  qvec
+	VZEROUPPER
+	RET
+
 // func sgemmRows4x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
 //
 // sgemmRows4x24FarAVX2 is sgemmRows8x24FarAVX2 for C's rows 0-3 only (the

@@ -84,11 +84,12 @@ func (j *sgemmJob) runRowsCells(lo, hi int) {
 	if groups > 1 {
 		block = rowsBlockVectors
 	}
-	rows := j.kr.rows
-	if far := j.bBeyondL3(); far && j.m <= 4 && j.kr.rows4Far != nil {
-		rows = j.kr.rows4Far
-	} else if far && j.kr.rowsFar != nil {
-		rows = j.kr.rowsFar
+	rows, far := j.kr.rows, j.kr.rowsFar
+	if j.m <= 4 && j.kr.rows4 != nil {
+		rows, far = j.kr.rows4, j.kr.rows4Far
+	}
+	if far != nil && j.bBeyondL3() {
+		rows = far
 	}
 	for c := lo; c < hi; c++ {
 		q, r := c/j.pn, c%j.pn

@@ -48,3 +48,46 @@ func TestSgemmRowsFewRows(t *testing.T) {
 		}
 	})
 }
+
+// TestSgemmRowsFewRowsInL3 checks the rows path with fewer than eight rows
+// of C and B in L3 (L3 taken as very large through sgemmFarBytes): B just
+// larger than L2 with its rows not a multiple of 16 floats apart (the
+// general path would pack it), k >= 256, m = 1 and 4 (the four-row kernel
+// without prefetches) and 6, against the reference on every kernel, 2
+// workers giving the bits of one; and that useRows leaves the same shape
+// to the general path when B's rows are 16 floats apart, or B fits in L2,
+// or k < 256.
+func TestSgemmRowsFewRowsInL3(t *testing.T) {
+	defer func(old int) { sgemmFarBytes = old }(sgemmFarBytes)
+	sgemmFarBytes = 1 << 40
+	defer SetThreads(SetThreads(1))
+	_, l2, _ := cacheSizes()
+	const k = 300
+	n := l2/(4*k) + 40
+	if (n+1)%16 == 0 {
+		n++
+	}
+	forEachKernel(t, func(t *testing.T, kr *sgemmKernel) {
+		rng := rand.New(rand.NewPCG(43, 44))
+		for _, m := range []int{1, 4, 6} {
+			c := newSgemmCase(rng, false, false, m, n, k, 1, scalars[m%3], 1) // ldb = n+1
+			j := sgemmJob{kr: kr, m: m, n: n, k: k, ldb: c.ldb}
+			if got := j.useRows(); got != (kr.rows != nil) {
+				t.Fatalf("m=%d n=%d k=%d ldb=%d: useRows %v with kr.rows set %v", m, n, k, c.ldb, got, kr.rows != nil)
+			}
+			c0 := clone(c.c)
+			SetThreads(1)
+			want := c.run(t, kernelGemm(kr))
+			SetThreads(2)
+			copy(c.c, c0)
+			if got := c.run(t, kernelGemm(kr)); !sameBits(got, want) {
+				t.Fatalf("%v: 2 workers differ from 1 worker", c)
+			}
+			for _, s := range [][4]int{{n, k, (n + 15) / 16 * 16}, {n / 4, k, n/4 + 1}, {n * 5, 250, n*5 + 1}} {
+				if j := (sgemmJob{kr: kr, m: m, n: s[0], k: s[1], ldb: s[2]}); j.useRows() {
+					t.Errorf("m=%d n=%d k=%d ldb=%d: the rows path, want the general one", m, s[0], s[1], s[2])
+				}
+			}
+		}
+	})
+}
