@@ -130,12 +130,15 @@ type sgemmKernel struct {
 	// sgemmRows8AVX2): the non-transposed-B, m = 8 case.
 	rows func(ap, b *float32, ldb int, c *float32, nv int)
 	// rowsFar, when not nil, is rows with the same bits for B larger than
-	// L3, which it streams from memory (see sgemmRows8x24FarAVX2).
-	rowsFar func(ap, b *float32, ldb int, c *float32, nv int)
+	// L3, which it streams from memory; with ahead > 0 it also asks for the
+	// next eight rows of B, ahead bytes on, in order (see
+	// sgemmRows8x24FarAVX2 and rowsAhead).
+	rowsFar func(ap, b *float32, ldb int, c *float32, nv, ahead int)
 	// rows4 and rows4Far, when not nil, are rows and rowsFar for at most
 	// four rows of C: rows 0-3 get rows's bits, rows 4-7 of c are left
 	// alone (see sgemmRows4x24FarAVX2).
-	rows4, rows4Far func(ap, b *float32, ldb int, c *float32, nv int)
+	rows4    func(ap, b *float32, ldb int, c *float32, nv int)
+	rows4Far func(ap, b *float32, ldb int, c *float32, nv, ahead int)
 	// half, when not nil, is micro for an mr×(nr/2) tile on the first nr/2
 	// columns of the B panel: the last, ragged panel when cols <= nr/2.
 	half sgemmMicro

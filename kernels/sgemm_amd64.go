@@ -294,11 +294,12 @@ func sgemmRows8AVX2(ap, b *float32, ldb int, c *float32, nv int)
 func sgemmRows8x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
 
 // sgemmRows8x24FarAVX2 is sgemmRows8x24AVX2 with each row's line 4 KiB on
-// asked for into L2 first, for B streamed from memory (see
+// asked for into L2 first, for B streamed from memory, and with ahead > 0
+// the next eight rows (ahead bytes on) asked for in order (see
 // sgemm_dot_amd64.s): the same bits and preconditions.
 //
 //go:noescape
-func sgemmRows8x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
+func sgemmRows8x24FarAVX2(ap, b *float32, ldb int, c *float32, nt, ahead int)
 
 // sgemmRows4x24AVX2 is sgemmRows4x24FarAVX2 without the prefetches, for B
 // in cache (see sgemm_dot_amd64.s): the same bits and preconditions.
@@ -308,10 +309,10 @@ func sgemmRows4x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
 
 // sgemmRows4x24FarAVX2 is sgemmRows8x24FarAVX2 for C's rows 0-3 only, with
 // their bits; rows 4-7 of c are not touched (see sgemm_dot_amd64.s): the
-// same preconditions.
+// same preconditions and ahead.
 //
 //go:noescape
-func sgemmRows4x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
+func sgemmRows4x24FarAVX2(ap, b *float32, ldb int, c *float32, nt, ahead int)
 
 // sgemmRows4AVX2 is the rows kernel for at most four rows of C and B in
 // cache: sgemmRows4x24AVX2 on the vectors in groups of three,
@@ -323,8 +324,8 @@ func sgemmRows4AVX2(ap, b *float32, ldb int, c *float32, nv int) {
 // sgemmRows4FarAVX2 is the rows kernel for at most four rows of C and B
 // larger than L3: sgemmRows4x24FarAVX2 on the vectors in groups of three,
 // sgemmRows8AVX2 on the one or two left over (rows 4-7 of op(A) are zero).
-func sgemmRows4FarAVX2(ap, b *float32, ldb int, c *float32, nv int) {
-	sgemmRowsWith(sgemmRows4x24FarAVX2, ap, b, ldb, c, nv)
+func sgemmRows4FarAVX2(ap, b *float32, ldb int, c *float32, nv, ahead int) {
+	sgemmRowsFarWith(sgemmRows4x24FarAVX2, ap, b, ldb, c, nv, ahead)
 }
 
 // sgemmRowsAVX2 is the rows kernel: sgemmRows8x24AVX2 on the vectors in
@@ -335,8 +336,8 @@ func sgemmRowsAVX2(ap, b *float32, ldb int, c *float32, nv int) {
 
 // sgemmRowsFarAVX2 is sgemmRowsAVX2 for B larger than L3, with
 // sgemmRows8x24FarAVX2 on the groups of three.
-func sgemmRowsFarAVX2(ap, b *float32, ldb int, c *float32, nv int) {
-	sgemmRowsWith(sgemmRows8x24FarAVX2, ap, b, ldb, c, nv)
+func sgemmRowsFarAVX2(ap, b *float32, ldb int, c *float32, nv, ahead int) {
+	sgemmRowsFarWith(sgemmRows8x24FarAVX2, ap, b, ldb, c, nv, ahead)
 }
 
 // sgemmRowsWith runs rows24 on the vectors in groups of three and
@@ -347,6 +348,22 @@ func sgemmRowsWith(rows24 func(ap, b *float32, ldb int, c *float32, nt int),
 	if nt > 0 {
 		rows24(ap, b, ldb, c, nt)
 	}
+	sgemmRowsLeft(ap, b, ldb, c, nv, nt)
+}
+
+// sgemmRowsFarWith is sgemmRowsWith for a far kernel, which takes ahead.
+func sgemmRowsFarWith(rows24 func(ap, b *float32, ldb int, c *float32, nt, ahead int),
+	ap, b *float32, ldb int, c *float32, nv, ahead int) {
+	nt := nv / 3
+	if nt > 0 {
+		rows24(ap, b, ldb, c, nt, ahead)
+	}
+	sgemmRowsLeft(ap, b, ldb, c, nv, nt)
+}
+
+// sgemmRowsLeft runs sgemmRows8AVX2 on the nv-3*nt vectors past nt groups
+// of three.
+func sgemmRowsLeft(ap, b *float32, ldb int, c *float32, nv, nt int) {
 	if r := nv - 3*nt; r > 0 {
 		sgemmRows8AVX2(ap, (*float32)(unsafe.Add(unsafe.Pointer(b), 96*nt)), ldb,
 			(*float32)(unsafe.Add(unsafe.Pointer(c), 768*nt)), r)

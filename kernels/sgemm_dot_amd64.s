@@ -571,6 +571,22 @@ rvec: // for v := 0; v < nv; v++
 	PASS4(16)     ; \
 	STOREC12(128)
 
+// PREFETCHRUN(op) asks for the twelve cache lines (768 bytes, what a triple
+// reads of eight rows) at R12 with the prefetch instruction op.
+#define PREFETCHRUN(op) \
+	op (R12)    ; \
+	op 64(R12)  ; \
+	op 128(R12) ; \
+	op 192(R12) ; \
+	op 256(R12) ; \
+	op 320(R12) ; \
+	op 384(R12) ; \
+	op 448(R12) ; \
+	op 512(R12) ; \
+	op 576(R12) ; \
+	op 640(R12) ; \
+	op 704(R12)
+
 // func sgemmRows8x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
 //
 // sgemmRows8x24AVX2 is sgemmRows8AVX2 on three vectors (24 columns) at a
@@ -598,7 +614,7 @@ tvec: // for t := 0; t < nt; t++
 	VZEROUPPER
 	RET
 
-// func sgemmRows8x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
+// func sgemmRows8x24FarAVX2(ap, b *float32, ldb int, c *float32, nt, ahead int)
 //
 // sgemmRows8x24FarAVX2 is sgemmRows8x24AVX2 (the same bits) for B streamed
 // from memory: each triple first asks for each row's line 4 KiB on into L2
@@ -608,10 +624,31 @@ tvec: // for t := 0; t < nt; t++
 // (8x4096x256) 0.90x, so the caller keeps it for B larger than L3 (see
 // sgemmKernel.rowsFar). PREFETCHT1 at 4 KiB measured about the same,
 // PREFETCHT0 at 384 bytes to 2 KiB and PREFETCHNTA at 1 KiB 0.76-0.98x,
-// PREFETCHT2 at 3 KiB 1.02-1.10x.
-// Registers: as sgemmRows8x24AVX2.
-TEXT ·sgemmRows8x24FarAVX2(SB), NOSPLIT, $0-40
+// PREFETCHT2 at 3 KiB 1.02-1.10x. With ahead > 0 (the call covers whole
+// rows, and the next eight start ahead bytes on) each triple also asks for
+// the next 768 bytes of those rows in order, one run from memory: the
+// next call's rows come in as one stream while this call's eight are read
+// (see rowsAhead).
+// Registers: as sgemmRows8x24AVX2; R12 = the next run to ask for.
+TEXT ·sgemmRows8x24FarAVX2(SB), NOSPLIT, $0-48
 	ROWS24START
+	MOVQ  ahead+40(FP), R12
+	TESTQ R12, R12
+	JZ    tvecfar
+	ADDQ  SI, R12
+
+tvecseq: // for t := 0; t < nt; t++, asking for the next rows too
+	LEAQ       (SI)(R9*4), R8
+	PREFETCH8(PREFETCHT2, 4096)
+	PREFETCHRUN(PREFETCHT2)
+	ROWS8X24
+	ADDQ       $96, SI
+	ADDQ       $768, DI
+	ADDQ       $768, R12
+	DECQ       CX
+	JNZ        tvecseq
+	VZEROUPPER
+	RET
 
 tvecfar: // for t := 0; t < nt; t++
 	LEAQ       (SI)(R9*4), R8
@@ -649,17 +686,36 @@ qvec: // for t := 0; t < nt; t++
 	VZEROUPPER
 	RET
 
-// func sgemmRows4x24FarAVX2(ap, b *float32, ldb int, c *float32, nt int)
+// func sgemmRows4x24FarAVX2(ap, b *float32, ldb int, c *float32, nt, ahead int)
 //
 // sgemmRows4x24FarAVX2 is sgemmRows8x24FarAVX2 for C's rows 0-3 only (the
 // rows path with at most four rows of C, op(A) zero-padded to eight, B
 // streamed from memory): half the multiply-adds, no second pass over the B
 // vectors. Rows 0-3 get the bits of sgemmRows8x24AVX2; rows 4-7 of c are
 // not touched. Each row's lines 4 KiB on are asked for into L2 first, two
-// lines a triple (a triple reads 1.5 lines of a row).
-// Preconditions and registers: as sgemmRows8x24AVX2.
-TEXT ·sgemmRows4x24FarAVX2(SB), NOSPLIT, $0-40
+// lines a triple (a triple reads 1.5 lines of a row), and with ahead > 0
+// the next rows' run as in sgemmRows8x24FarAVX2.
+// Preconditions and registers: as sgemmRows8x24FarAVX2.
+TEXT ·sgemmRows4x24FarAVX2(SB), NOSPLIT, $0-48
 	ROWS24START
+	MOVQ  ahead+40(FP), R12
+	TESTQ R12, R12
+	JZ    qvecfar
+	ADDQ  SI, R12
+
+qvecseq: // for t := 0; t < nt; t++, asking for the next rows too
+	LEAQ       (SI)(R9*4), R8
+	PREFETCH8(PREFETCHT2, 4096)
+	PREFETCH8(PREFETCHT2, 4160)
+	PREFETCHRUN(PREFETCHT2)
+	ROWS4X24
+	ADDQ       $96, SI
+	ADDQ       $768, DI
+	ADDQ       $768, R12
+	DECQ       CX
+	JNZ        qvecseq
+	VZEROUPPER
+	RET
 
 qvecfar: // for t := 0; t < nt; t++
 	LEAQ       (SI)(R9*4), R8

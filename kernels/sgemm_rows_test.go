@@ -12,7 +12,9 @@ import (
 // (three groups, one vector and three columns left over), k with k%8 rows
 // left over in one, two and five K chunks, op(A) transposed or not, rows
 // of B on cache lines or not, against the reference on every kernel, and
-// 2 and 3 workers giving the bits of one. It also checks that useRows
+// 2 and 3 workers giving the bits of one (one worker's calls read whole
+// rows, so that the far kernels also ask for the next rows, ahead; three
+// split the columns, and they do not). It also checks that useRows
 // takes these shapes and leaves 16 columns, or B in L3, to the general
 // path.
 func TestSgemmRowsFewRows(t *testing.T) {
