@@ -370,22 +370,22 @@ func sgemmRowsLeft(ap, b *float32, ldb int, c *float32, nv, nt int) {
 	}
 }
 
-// sgemmGemv1AVX2 computes out[j*8] = Σ_p a[p] * b[j*ldb+p] for eight rows
+// sgemmGemv1AVX2 computes out[j*8] = Σ_p at[p] * b[j*ldb+p] for eight rows
 // of B: one row of op(A), packed k rounded up to 8 floats with zeros past k,
 // one eight-lane accumulator a row summed across its lanes at the end (see
 // sgemm_gemv_amd64.s): k >= 1, ranges in bounds, AVX2 and FMA.
 //
 //go:noescape
-func sgemmGemv1AVX2(k int, a, b *float32, ldb int, out *float32)
+func sgemmGemv1AVX2(k int, at, b *float32, ldb int, out *float32)
 
 // sgemmGemv2AVX2 is sgemmGemv1AVX2 for two rows of op(A) (packed one after
 // the other) and six rows of B: out[j*8+i] for j < 6, i < 2.
 //
 //go:noescape
-func sgemmGemv2AVX2(k int, a, b *float32, ldb int, out *float32)
+func sgemmGemv2AVX2(k int, at, b *float32, ldb int, out *float32)
 
 // sgemmGemv3AVX2 is sgemmGemv1AVX2 for three rows of op(A) and four rows of
 // B: out[j*8+i] for j < 4, i < 3.
 //
 //go:noescape
-func sgemmGemv3AVX2(k int, a, b *float32, ldb int, out *float32)
+func sgemmGemv3AVX2(k int, at, b *float32, ldb int, out *float32)

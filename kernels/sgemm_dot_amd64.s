@@ -34,13 +34,7 @@
 // CX = pairs of p left; Y0..Y3 rows 0..3 (even p), Y4..Y7 (odd p),
 // Y8, Y9 = at columns p, p+1, Y10..Y13 broadcasts of b.
 TEXT ·sgemmDot4AVX2(SB), NOSPLIT, $0-40
-	MOVQ k+0(FP), CX
-	MOVQ at+8(FP), AX
-	MOVQ b+16(FP), SI
-	MOVQ ldb+24(FP), R9
-	SHLQ $2, R9                  // R9 = ldb*4 (bytes)
-	LEAQ (R9)(R9*2), R10         // R10 = 3*ldb*4
-	MOVQ out+32(FP), DI
+	DOTARGS(CX)
 	ZERO8
 	MOVQ CX, DX
 	SHRQ $1, CX                  // CX = k/2 pairs
@@ -95,33 +89,11 @@ done:
 	VZEROUPPER
 	RET
 
-// ZERO12 clears the twelve accumulators Y0..Y11 of the six-row kernels.
-#define ZERO12 \
-	VXORPS Y0, Y0, Y0    ; \
-	VXORPS Y1, Y1, Y1    ; \
-	VXORPS Y2, Y2, Y2    ; \
-	VXORPS Y3, Y3, Y3    ; \
-	VXORPS Y4, Y4, Y4    ; \
-	VXORPS Y5, Y5, Y5    ; \
-	VXORPS Y6, Y6, Y6    ; \
-	VXORPS Y7, Y7, Y7    ; \
-	VXORPS Y8, Y8, Y8    ; \
-	VXORPS Y9, Y9, Y9    ; \
-	VXORPS Y10, Y10, Y10 ; \
-	VXORPS Y11, Y11, Y11
-
 // DOT6START loads the six-row kernels' arguments, clears their
 // accumulators and sets CX to the pairs of p (flags set by the shift: zero
 // when k < 2).
 #define DOT6START \
-	MOVQ k+0(FP), CX             ; \
-	MOVQ at+8(FP), AX            ; \
-	MOVQ b+16(FP), SI            ; \
-	MOVQ ldb+24(FP), R9          ; \
-	SHLQ $2, R9                  ; \
-	LEAQ (R9)(R9*2), R10         ; \
-	LEAQ (SI)(R9*4), R8          ; \
-	MOVQ out+32(FP), DI          ; \
+	DOTARGS(CX)                  ; \
 	ZERO12                       ; \
 	MOVQ CX, DX                  ; \
 	SHRQ $1, CX
@@ -282,14 +254,7 @@ done6f:
 // R10 = 3*ldb*4, CX = blocks, then pairs, of p left, DX = k; Y0..Y7 rows
 // 0..7, Y8, Y9 = at columns p, p+1, Y10..Y15 broadcasts of b.
 TEXT ·sgemmDot8AVX2(SB), NOSPLIT, $0-40
-	MOVQ k+0(FP), CX
-	MOVQ at+8(FP), AX
-	MOVQ b+16(FP), SI
-	MOVQ ldb+24(FP), R9
-	SHLQ $2, R9                  // R9 = ldb*4 (bytes)
-	LEAQ (R9)(R9*2), R10         // R10 = 3*ldb*4
-	LEAQ (SI)(R9*4), R8          // R8 = &b[4][0]
-	MOVQ out+32(FP), DI
+	DOTARGS(CX)
 	ZERO8
 	MOVQ CX, DX
 	SHRQ $4, CX                  // CX = k/16 blocks
@@ -363,14 +328,7 @@ done8:
 // R10 = 3*ldb*4, CX = p left; Y0..Y5 rows 0..5 × at lanes 0-7, Y6..Y11
 // × lanes 8-15, Y12, Y13 = at column p, Y14, Y15 broadcasts of b.
 TEXT ·sgemmDot6x16AVX2(SB), NOSPLIT, $0-40
-	MOVQ k+0(FP), CX
-	MOVQ at+8(FP), AX
-	MOVQ b+16(FP), SI
-	MOVQ ldb+24(FP), R9
-	SHLQ $2, R9                  // R9 = ldb*4 (bytes)
-	LEAQ (R9)(R9*2), R10         // R10 = 3*ldb*4
-	LEAQ (SI)(R9*4), R8          // R8 = &b[4][0]
-	MOVQ out+32(FP), DI
+	DOTARGS(CX)
 	ZERO12
 
 col16: // for each p

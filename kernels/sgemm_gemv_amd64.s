@@ -33,18 +33,11 @@ DATA gemvMask<>+56(SB)/4, $0
 DATA gemvMask<>+60(SB)/4, $0
 GLOBL gemvMask<>(SB), RODATA|NOPTR, $64
 
-// GEMVSTART loads the arguments: DX = k, AX = a, SI = b (row 0), R9 =
+// GEMVSTART loads the arguments: DX = k, AX = at, SI = b (row 0), R9 =
 // ldb*4, R10 = 3*ldb*4, R8 = b row 4, DI = out, R11 = the packed row
 // stride of a in bytes (k rounded up to 8, times 4), CX = k/16.
 #define GEMVSTART \
-	MOVQ k+0(FP), DX      ; \
-	MOVQ a+8(FP), AX      ; \
-	MOVQ b+16(FP), SI     ; \
-	MOVQ ldb+24(FP), R9   ; \
-	SHLQ $2, R9           ; \
-	LEAQ (R9)(R9*2), R10  ; \
-	LEAQ (SI)(R9*4), R8   ; \
-	MOVQ out+32(FP), DI   ; \
+	DOTARGS(DX)           ; \
 	LEAQ 7(DX), R11       ; \
 	ANDQ $-8, R11         ; \
 	SHLQ $2, R11          ; \
@@ -108,12 +101,12 @@ GLOBL gemvMask<>(SB), RODATA|NOPTR, $64
 	VMASKMOVPS (R8)(R10*1), m, Y10 ; \
 	VFMADD231PS Y10, a, Y7
 
-// func sgemmGemv1AVX2(k int, a, b *float32, ldb int, out *float32)
+// func sgemmGemv1AVX2(k int, at, b *float32, ldb int, out *float32)
 //
-// sgemmGemv1AVX2 computes out[j*8] = Σ_p a[p] * b[j*ldb+p] for j < 8, p <
+// sgemmGemv1AVX2 computes out[j*8] = Σ_p at[p] * b[j*ldb+p] for j < 8, p <
 // k: one row of op(A) against eight rows of B, one accumulator a row. Each
 // 16 floats it first asks for the line 256 bytes on in each row (as
-// sgemmDot8AVX2 does). Preconditions: k >= 1; a holds k rounded up to 8
+// sgemmDot8AVX2 does). Preconditions: k >= 1; at holds k rounded up to 8
 // floats, zero past k; each of the eight rows k floats; AVX2 and FMA.
 // Registers: as GEMVSTART; Y0..Y7 the rows' accumulators, Y8, Y9 a.
 TEXT ·sgemmGemv1AVX2(SB), NOSPLIT, $0-40
@@ -188,27 +181,20 @@ g1sum:
 	VMOVUPS ao(AX), Y12       ; \
 	VMOVUPS ao(AX)(R11*1), Y13
 
-// func sgemmGemv2AVX2(k int, a, b *float32, ldb int, out *float32)
+// func sgemmGemv2AVX2(k int, at, b *float32, ldb int, out *float32)
 //
 // sgemmGemv2AVX2 is sgemmGemv1AVX2 for two rows of op(A) (the second
 // k-rounded-up-to-8 floats on) against six rows of B: out[j*8+i] for j < 6,
 // i < 2, twelve accumulators, Y(j) for row 0 and Y(6+j) for row 1.
-// Preconditions: as sgemmGemv1AVX2's, a holding two rows, B six.
+// Preconditions: as sgemmGemv1AVX2's, at holding two rows, B six.
 TEXT ·sgemmGemv2AVX2(SB), NOSPLIT, $0-40
 	GEMVSTART
-	ZERO8
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
+	ZERO12
 	TESTQ  CX, CX
 	JZ     g2eight
 
 g2block: // 16 floats of each row
-	PREFETCHT0 256(SI)
-	PREFETCHT0 256(SI)(R9*1)
-	PREFETCHT0 256(SI)(R9*2)
-	PREFETCHT0 256(SI)(R10*1)
+	PREFETCH4(PREFETCHT0, 256)
 	PREFETCHT0 256(R8)
 	PREFETCHT0 256(R8)(R9*1)
 	G2A(0)
@@ -276,26 +262,19 @@ g2sum:
 	VMOVUPS ao(AX)(R11*1), Y13 ; \
 	VMOVUPS ao(AX)(R11*2), Y14
 
-// func sgemmGemv3AVX2(k int, a, b *float32, ldb int, out *float32)
+// func sgemmGemv3AVX2(k int, at, b *float32, ldb int, out *float32)
 //
 // sgemmGemv3AVX2 is sgemmGemv1AVX2 for three rows of op(A) against four
 // rows of B: out[j*8+i] for j < 4, i < 3, twelve accumulators, Y(4i+j).
-// Preconditions: as sgemmGemv1AVX2's, a holding three rows, B four.
+// Preconditions: as sgemmGemv1AVX2's, at holding three rows, B four.
 TEXT ·sgemmGemv3AVX2(SB), NOSPLIT, $0-40
 	GEMVSTART
-	ZERO8
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
+	ZERO12
 	TESTQ  CX, CX
 	JZ     g3eight
 
 g3block: // 16 floats of each row
-	PREFETCHT0 256(SI)
-	PREFETCHT0 256(SI)(R9*1)
-	PREFETCHT0 256(SI)(R9*2)
-	PREFETCHT0 256(SI)(R10*1)
+	PREFETCH4(PREFETCHT0, 256)
 	G3A(0)
 	G3COL(0)
 	G3A(32)

@@ -30,16 +30,7 @@ func TestSgemmGemv(t *testing.T) {
 					t.Fatalf("m=%d n=%d k=%d: useGemv %v, want %v", m, n, k, got, has)
 				}
 				c := newSgemmCase(rng, k%2 == 1, true, m, n, k, -0.5, scalars[k%3], n%2)
-				c0 := clone(c.c)
-				SetThreads(1)
-				want := c.run(t, kernelGemm(kr))
-				for _, w := range []int{2, 3} {
-					SetThreads(w)
-					copy(c.c, c0)
-					if got := c.run(t, kernelGemm(kr)); !sameBits(got, want) {
-						t.Fatalf("%v: %d workers differ from 1 worker", c, w)
-					}
-				}
+				checkWorkers(t, c, kr, 2, 3)
 			}
 		}
 		for _, s := range [][3]int{{3, 1100, 1000}, {4, 100, 1000}, {1, 7, 1000}} {

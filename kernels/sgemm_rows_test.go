@@ -31,16 +31,7 @@ func TestSgemmRowsFewRows(t *testing.T) {
 					t.Fatalf("m=%d n=%d k=%d: useRows %v with kr.rows set %v", m, n, k, got, kr.rows != nil)
 				}
 				c := newSgemmCase(rng, m%2 == 1, false, m, n, k, -0.5, scalars[m%3], m%2)
-				c0 := clone(c.c)
-				SetThreads(1)
-				want := c.run(t, kernelGemm(kr))
-				for _, w := range []int{2, 3} {
-					SetThreads(w)
-					copy(c.c, c0)
-					if got := c.run(t, kernelGemm(kr)); !sameBits(got, want) {
-						t.Fatalf("%v: %d workers differ from 1 worker", c, w)
-					}
-				}
+				checkWorkers(t, c, kr, 2, 3)
 			}
 		}
 		for _, s := range [][3]int{{4, 16, 20000}, {6, 256, 512}} {
@@ -77,14 +68,7 @@ func TestSgemmRowsFewRowsInL3(t *testing.T) {
 			if got := j.useRows(); got != (kr.rows != nil) {
 				t.Fatalf("m=%d n=%d k=%d ldb=%d: useRows %v with kr.rows set %v", m, n, k, c.ldb, got, kr.rows != nil)
 			}
-			c0 := clone(c.c)
-			SetThreads(1)
-			want := c.run(t, kernelGemm(kr))
-			SetThreads(2)
-			copy(c.c, c0)
-			if got := c.run(t, kernelGemm(kr)); !sameBits(got, want) {
-				t.Fatalf("%v: 2 workers differ from 1 worker", c)
-			}
+			checkWorkers(t, c, kr, 2)
 			for _, s := range [][4]int{{n, k, (n + 15) / 16 * 16}, {n / 4, k, n/4 + 1}, {n * 5, 250, n*5 + 1}} {
 				if j := (sgemmJob{kr: kr, m: m, n: s[0], k: s[1], ldb: s[2]}); j.useRows() {
 					t.Errorf("m=%d n=%d k=%d ldb=%d: the rows path, want the general one", m, s[0], s[1], s[2])
@@ -92,4 +76,21 @@ func TestSgemmRowsFewRowsInL3(t *testing.T) {
 			}
 		}
 	})
+}
+
+// checkWorkers runs case c with kernel kr on one worker and then on each
+// count in workers, each time from the same C, against the reference, and
+// fails unless every count gives the bits of one worker.
+func checkWorkers(t *testing.T, c *sgemmCase, kr *sgemmKernel, workers ...int) {
+	t.Helper()
+	c0 := clone(c.c)
+	SetThreads(1)
+	want := c.run(t, kernelGemm(kr))
+	for _, w := range workers {
+		SetThreads(w)
+		copy(c.c, c0)
+		if got := c.run(t, kernelGemm(kr)); !sameBits(got, want) {
+			t.Fatalf("%v: %d workers differ from 1 worker", c, w)
+		}
+	}
 }
