@@ -120,7 +120,7 @@ type sgemmKernel struct {
 	// of B with m = 1..3 rows of op(A) packed row by row (see packARows and
 	// sgemmGemv1AVX2): out[j*8+i], each row's sum across eight lanes; the
 	// transposed-B case with at most three rows of C.
-	gemv [4]func(k int, a, b *float32, ldb int, out *float32)
+	gemv [5]func(k int, at, b *float32, ldb int, out *float32)
 	// dot16, when not nil, computes the dot products of six rows of B with
 	// sixteen columns of op(A) packed transposed: out[j*16+i] (see
 	// sgemmDot6x16AVX2), the transposed-B, 8 < m <= 32 case.
@@ -633,10 +633,11 @@ func (j *sgemmJob) packARows() {
 }
 
 // gemvRows[m] is how many rows of B a call of kr.gemv[m] reads.
-var gemvRows = [4]int{0, 8, 6, 4}
+var gemvRows = [5]int{0, 8, 6, 4, 2}
 
 // useGemv says whether the dot path (NT, m <= 8) takes the lane-summing
-// kernels kr.gemv: with one or two rows of C, or three with B in L3, and
+// kernels kr.gemv: with one or two rows of C, three with B in L3, or four
+// with B in an eighth of L3 and k <= 2048 (op(A)'s four rows in L1), and
 // at least eight rows of B. The broadcast kernels give each of eight lanes
 // a row of C, so that at m = 1 seven lanes in eight multiply zeros: they
 // ran at 0.72x gonum's Sgemm on 1x1024x1024 (B in L3) and at 60-67% of
@@ -647,8 +648,21 @@ var gemvRows = [4]int{0, 8, 6, 4}
 // from memory 1x4096x25088 1.39x and 1.08x, 1x4096x4096 1.44-1.50x,
 // 2x4096x25088 1.05x and 1.21x, 2x4096x4096 1.15x, but 3x4096x25088
 // 0.91-0.98x and 3x4096x4096 0.98x (four rows of B a call against eight).
+// Four rows of C take two rows of B a call: 4x256x512 2.1x, 4x64x1024
+// 1.9-2.0x, 4x1024x1024 1.8x, 4x2048x512 2.3-2.4x; but 4x4096x1024 (B 16
+// MiB) 0.91x and 1.52x, 4x1000x4096 (op(A) 64 KiB) 0.81-0.97x, B from
+// memory 0.58-0.78x.
 func (j *sgemmJob) useGemv() bool {
-	return j.dot && j.n >= 8 && (j.m <= 2 || j.m == 3 && !j.bBeyondL3()) && j.kr.gemv[j.m] != nil
+	if !j.dot || j.n < 8 || j.m > 4 || j.kr.gemv[j.m] == nil {
+		return false
+	}
+	switch j.m {
+	case 3:
+		return !j.bBeyondL3()
+	case 4:
+		return j.k <= 2048 && int64(j.n)*int64(j.k)*4 <= l3Bytes()/8
+	}
+	return true
 }
 
 // bBeyondL3 says whether op(B) is larger than L3, so that it comes from
@@ -659,11 +673,16 @@ func (j *sgemmJob) bBeyondL3() bool {
 
 // beyondL3 says whether bytes overflow L3 (or sgemmFarBytes, when set).
 func beyondL3(bytes int64) bool {
+	return bytes > l3Bytes()
+}
+
+// l3Bytes returns L3's size, or sgemmFarBytes when set.
+func l3Bytes() int64 {
 	l3 := sgemmFarBytes
 	if l3 <= 0 {
 		_, _, l3 = cacheSizes()
 	}
-	return bytes > int64(l3)
+	return int64(l3)
 }
 
 // sgemmFarBytes, when positive, stands for L3's size in bBeyondL3: tests set

@@ -55,7 +55,7 @@ var avx2Kernel = sgemmKernel{
 	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, dot8: sgemmDot8AVX2, rows: sgemmRowsAVX2,
 	dot6Far: sgemmDot6FarAVX2, rowsFar: sgemmRowsFarAVX2, dot16: sgemmDot6x16AVX2,
 	rows4: sgemmRows4AVX2, rows4Far: sgemmRows4FarAVX2,
-	gemv: [4]func(k int, a, b *float32, ldb int, out *float32){nil, sgemmGemv1AVX2, sgemmGemv2AVX2, sgemmGemv3AVX2},
+	gemv: [5]func(k int, at, b *float32, ldb int, out *float32){nil, sgemmGemv1AVX2, sgemmGemv2AVX2, sgemmGemv3AVX2, sgemmGemv4AVX2},
 	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2,
 		prefetch: sgemmPrefetchRows},
 	edge: []sgemmMicro{nil, sgemmMicro1x16AVX2, sgemmMicro2x16AVX2, sgemmMicro3x16AVX2,
@@ -151,7 +151,7 @@ var avx512Kernel = sgemmKernel{
 	rowsFar:  sgemmRowsFarAVX2,
 	rows4:    sgemmRows4AVX2,
 	rows4Far: sgemmRows4FarAVX2,
-	gemv:     [4]func(k int, a, b *float32, ldb int, out *float32){nil, sgemmGemv1AVX2, sgemmGemv2AVX2, sgemmGemv3AVX2},
+	gemv:     [5]func(k int, at, b *float32, ldb int, out *float32){nil, sgemmGemv1AVX2, sgemmGemv2AVX2, sgemmGemv3AVX2, sgemmGemv4AVX2},
 	pack:     sgemmPackers{b32: sgemmPackB32AVX512, t16: sgemmPackT16AVX2, prefetch: sgemmPrefetchRows},
 }
 
@@ -389,3 +389,9 @@ func sgemmGemv2AVX2(k int, at, b *float32, ldb int, out *float32)
 //
 //go:noescape
 func sgemmGemv3AVX2(k int, at, b *float32, ldb int, out *float32)
+
+// sgemmGemv4AVX2 is sgemmGemv1AVX2 for four rows of op(A) and two rows of
+// B: out[j*8+i] for j < 2, i < 4.
+//
+//go:noescape
+func sgemmGemv4AVX2(k int, at, b *float32, ldb int, out *float32)

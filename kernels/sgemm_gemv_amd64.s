@@ -1,8 +1,8 @@
 //go:build !purego
 
 // This file holds the dot-product kernels of the transposed-B product with
-// one to three rows of C (C = A·Bᵀ with m <= 3: the FC forward pass at
-// batch 1 to 3, a matrix-vector product at m = 1): each accumulator holds
+// one to four rows of C (C = A·Bᵀ with m <= 4: the FC forward pass at
+// batch 1 to 4, a matrix-vector product at m = 1): each accumulator holds
 // eight lanes of one dot product (lane l sums the p ≡ l mod 8 in order)
 // and is summed across its lanes at the end, so that every multiply-add
 // does useful work (the broadcast kernels of sgemm_dot_amd64.s give each of
@@ -312,5 +312,87 @@ g3sum:
 	HSUM(Y9, X9, 40)
 	HSUM(Y10, X10, 72)
 	HSUM(Y11, X11, 104)
+	VZEROUPPER
+	RET
+
+// G4FMA0 adds B's row 0 floats in Y12 times op(A)'s four rows (Y8..Y11)
+// to Y0, Y2, Y4, Y6; G4FMA1 its row 1 floats in Y13 to Y1, Y3, Y5, Y7.
+#define G4FMA0 \
+	VFMADD231PS Y12, Y8, Y0  ; \
+	VFMADD231PS Y12, Y9, Y2  ; \
+	VFMADD231PS Y12, Y10, Y4 ; \
+	VFMADD231PS Y12, Y11, Y6
+
+#define G4FMA1 \
+	VFMADD231PS Y13, Y8, Y1  ; \
+	VFMADD231PS Y13, Y9, Y3  ; \
+	VFMADD231PS Y13, Y10, Y5 ; \
+	VFMADD231PS Y13, Y11, Y7
+
+// G4A(ao) loads eight floats of op(A)'s four rows, ao bytes on, into
+// Y8..Y11 (R13 = 3*R11).
+#define G4A(ao) \
+	VMOVUPS ao(AX), Y8         ; \
+	VMOVUPS ao(AX)(R11*1), Y9  ; \
+	VMOVUPS ao(AX)(R11*2), Y10 ; \
+	VMOVUPS ao(AX)(R13*1), Y11
+
+// G4COL(bo) adds eight floats bo bytes on of B's two rows times op(A)'s.
+#define G4COL(bo) \
+	VMOVUPS bo(SI), Y12       ; \
+	VMOVUPS bo(SI)(R9*1), Y13 ; \
+	G4FMA0                    ; \
+	G4FMA1
+
+// func sgemmGemv4AVX2(k int, at, b *float32, ldb int, out *float32)
+//
+// sgemmGemv4AVX2 is sgemmGemv1AVX2 for four rows of op(A) against two rows
+// of B: out[j*8+i] for j < 2, i < 4, eight accumulators, Y(2i+j): op(A)'s
+// four vectors and B's two take a load each per eight multiply-adds.
+// Preconditions: as sgemmGemv1AVX2's, at holding four rows, B two.
+TEXT ·sgemmGemv4AVX2(SB), NOSPLIT, $0-40
+	GEMVSTART
+	LEAQ  (R11)(R11*2), R13
+	ZERO8
+	TESTQ CX, CX
+	JZ    g4eight
+
+g4block: // 16 floats of each row
+	PREFETCHT0 256(SI)
+	PREFETCHT0 256(SI)(R9*1)
+	G4A(0)
+	G4COL(0)
+	G4A(32)
+	G4COL(32)
+	GEMVADVANCE(64)
+	DECQ       CX
+	JNZ        g4block
+
+g4eight:
+	TESTQ $8, DX
+	JZ    g4tail
+	G4A(0)
+	G4COL(0)
+	GEMVADVANCE(32)
+
+g4tail: // B's last floats under the mask in Y14
+	TESTQ $7, DX
+	JZ    g4sum
+	GEMVMASK(Y14)
+	G4A(0)
+	VMASKMOVPS (SI), Y14, Y12
+	VMASKMOVPS (SI)(R9*1), Y14, Y13
+	G4FMA0
+	G4FMA1
+
+g4sum:
+	HSUM(Y0, X0, 0)
+	HSUM(Y1, X1, 32)
+	HSUM(Y2, X2, 4)
+	HSUM(Y3, X3, 36)
+	HSUM(Y4, X4, 8)
+	HSUM(Y5, X5, 40)
+	HSUM(Y6, X6, 12)
+	HSUM(Y7, X7, 44)
 	VZEROUPPER
 	RET
