@@ -139,6 +139,10 @@ type sgemmKernel struct {
 	// alone (see sgemmRows4x24FarAVX2).
 	rows4    func(ap, b *float32, ldb int, c *float32, nv int)
 	rows4Far func(ap, b *float32, ldb int, c *float32, nv, ahead int)
+	// rows1, when not nil, is rows for one row of C with B in cache: row
+	// 0 gets rows's bits, rows 1-7 of c are left alone (see
+	// sgemmRows1x96AVX2).
+	rows1 func(ap, b *float32, ldb int, c *float32, nv int)
 	// half, when not nil, is micro for an mr×(nr/2) tile on the first nr/2
 	// columns of the B panel: the last, ragged panel when cols <= nr/2.
 	half sgemmMicro
@@ -335,13 +339,18 @@ func sgemmGrid(w, m, n, mr, nr int) (pm, pn int) {
 // and the path is taken when B has at least 24 columns and is larger than
 // L3, or than L2 with k >= 256 where the general path would pack B (ldb
 // not a multiple of 16, see directB; from the shape alone, not B's
-// address, so that the bits do not depend on it). With B in L3 and packed,
+// address, so that the bits do not depend on it) or m = 1. With B in L3 and packed,
 // the general path packed all of B for a row or two of C: in-process A/B on
 // Zen 4, one thread, 1x1000x4096 1.5-1.7x, 3x1000x4096 2.0x, 6x1000x4096
 // 2.1x (1.7x on 2), 7x1000x4096 1.9x, 4x520x600 1.3x, 7x520x600 1.6x,
 // 2x1000x1000 1.2x, 1x300x3000 1.2x, 6x300x3000 0.9x; with B in L2
 // (4x100x1000 0.93x, 6x100x1000 0.78x) or k = 64 (6x1000x64 0.52x) it
 // lost. The four-row kernel against the eight-row one there: 1.2-1.6x.
+// One row of C takes the path with B read in place too, and its own
+// kernel (kr.rows1, twelve vectors a call, no zero rows): against the
+// general path 1x1024x1024 1.9-2.2x, 1x4096x1024 2.2-2.9x, 1x2048x2048
+// 2.6-2.7x, 1x256x4096 0.96-0.99x; against the four-row kernel 1x1000x4096
+// 1.25x and 1.77x, 1x300x3000 1.4-1.5x, 1x520x600 1.4-1.5x.
 // Beyond L3 the general path reads B's rows in place, kc at a time, and
 // reached a quarter to a third of the streaming-read ceiling (Zen 4, 2
 // threads: 1x25088x4096 5.7 against 14.9 GFLOP/s, 3x25088x4096 16 against 49,
@@ -359,7 +368,7 @@ func (j *sgemmJob) useRows() bool {
 	}
 	if j.m < 8 {
 		_, l2, _ := cacheSizes()
-		inL3 := j.ldb%16 != 0 && j.k >= 256 && int64(j.k)*int64(j.n)*4 > int64(l2)
+		inL3 := (j.ldb%16 != 0 || j.m == 1) && j.k >= 256 && int64(j.k)*int64(j.n)*4 > int64(l2)
 		return j.n >= 24 && (inL3 || j.bBeyondL3())
 	}
 	return j.m%8 == 0 && j.m <= rowsMaxM && (j.m == 8 || j.n >= 16*j.m)

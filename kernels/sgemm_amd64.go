@@ -54,7 +54,7 @@ var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
 	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, dot8: sgemmDot8AVX2, rows: sgemmRowsAVX2,
 	dot6Far: sgemmDot6FarAVX2, rowsFar: sgemmRowsFarAVX2, dot16: sgemmDot6x16AVX2,
-	rows4: sgemmRows4AVX2, rows4Far: sgemmRows4FarAVX2,
+	rows4: sgemmRows4AVX2, rows4Far: sgemmRows4FarAVX2, rows1: sgemmRows1AVX2,
 	gemv: [5]func(k int, at, b *float32, ldb int, out *float32){nil, sgemmGemv1AVX2, sgemmGemv2AVX2, sgemmGemv3AVX2, sgemmGemv4AVX2},
 	pack: sgemmPackers{b16: sgemmPackB16AVX2, t16: sgemmPackT16AVX2, a6: sgemmPackA6AVX2,
 		prefetch: sgemmPrefetchRows},
@@ -151,6 +151,7 @@ var avx512Kernel = sgemmKernel{
 	rowsFar:  sgemmRowsFarAVX2,
 	rows4:    sgemmRows4AVX2,
 	rows4Far: sgemmRows4FarAVX2,
+	rows1:    sgemmRows1AVX2,
 	gemv:     [5]func(k int, at, b *float32, ldb int, out *float32){nil, sgemmGemv1AVX2, sgemmGemv2AVX2, sgemmGemv3AVX2, sgemmGemv4AVX2},
 	pack:     sgemmPackers{b32: sgemmPackB32AVX512, t16: sgemmPackT16AVX2, prefetch: sgemmPrefetchRows},
 }
@@ -300,6 +301,28 @@ func sgemmRows8x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
 //
 //go:noescape
 func sgemmRows8x24FarAVX2(ap, b *float32, ldb int, c *float32, nt, ahead int)
+
+// sgemmRows1x96AVX2 is sgemmRows8x24AVX2 for C's row 0 alone, twelve
+// vectors at a time, with its bits; rows 1-7 of c are not touched (see
+// sgemm_dot_amd64.s): nt groups of twelve vectors, otherwise the same
+// preconditions.
+//
+//go:noescape
+func sgemmRows1x96AVX2(ap, b *float32, ldb int, c *float32, nt int)
+
+// sgemmRows1AVX2 is the rows kernel for one row of C and B in cache:
+// sgemmRows1x96AVX2 on the vectors in groups of twelve, sgemmRows4AVX2 on
+// those left over (rows 1-7 of op(A) are zero).
+func sgemmRows1AVX2(ap, b *float32, ldb int, c *float32, nv int) {
+	nt := nv / 12
+	if nt > 0 {
+		sgemmRows1x96AVX2(ap, b, ldb, c, nt)
+	}
+	if r := nv - 12*nt; r > 0 {
+		sgemmRows4AVX2(ap, (*float32)(unsafe.Add(unsafe.Pointer(b), 384*nt)), ldb,
+			(*float32)(unsafe.Add(unsafe.Pointer(c), 3072*nt)), r)
+	}
+}
 
 // sgemmRows4x24AVX2 is sgemmRows4x24FarAVX2 without the prefetches, for B
 // in cache (see sgemm_dot_amd64.s): the same bits and preconditions.

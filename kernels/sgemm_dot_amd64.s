@@ -627,6 +627,90 @@ tvecfar: // for t := 0; t < nt; t++
 	PASS4(0)    ; \
 	STOREC12(0)
 
+// R1ROW(base, ix, ao) adds ap[ao/4] (broadcast into Y12) times twelve
+// vectors (96 floats) of the row of B at (base)(ix) to Y0..Y11.
+#define R1ROW(base, ix, ao) \
+	VBROADCASTSS ao(AX), Y12            ; \
+	VFMADD231PS  0(base)(ix), Y12, Y0   ; \
+	VFMADD231PS  32(base)(ix), Y12, Y1  ; \
+	VFMADD231PS  64(base)(ix), Y12, Y2  ; \
+	VFMADD231PS  96(base)(ix), Y12, Y3  ; \
+	VFMADD231PS  128(base)(ix), Y12, Y4 ; \
+	VFMADD231PS  160(base)(ix), Y12, Y5 ; \
+	VFMADD231PS  192(base)(ix), Y12, Y6 ; \
+	VFMADD231PS  224(base)(ix), Y12, Y7 ; \
+	VFMADD231PS  256(base)(ix), Y12, Y8 ; \
+	VFMADD231PS  288(base)(ix), Y12, Y9 ; \
+	VFMADD231PS  320(base)(ix), Y12, Y10 ; \
+	VFMADD231PS  352(base)(ix), Y12, Y11
+
+// R1LOAD loads row 0 of twelve vectors of C held interleaved (256 bytes a
+// vector) at DI into Y0..Y11; R1STORE stores them back.
+#define R1LOAD \
+	VMOVUPS 0(DI), Y0     ; \
+	VMOVUPS 256(DI), Y1   ; \
+	VMOVUPS 512(DI), Y2   ; \
+	VMOVUPS 768(DI), Y3   ; \
+	VMOVUPS 1024(DI), Y4  ; \
+	VMOVUPS 1280(DI), Y5  ; \
+	VMOVUPS 1536(DI), Y6  ; \
+	VMOVUPS 1792(DI), Y7  ; \
+	VMOVUPS 2048(DI), Y8  ; \
+	VMOVUPS 2304(DI), Y9  ; \
+	VMOVUPS 2560(DI), Y10 ; \
+	VMOVUPS 2816(DI), Y11
+
+#define R1STORE \
+	VMOVUPS Y0, 0(DI)     ; \
+	VMOVUPS Y1, 256(DI)   ; \
+	VMOVUPS Y2, 512(DI)   ; \
+	VMOVUPS Y3, 768(DI)   ; \
+	VMOVUPS Y4, 1024(DI)  ; \
+	VMOVUPS Y5, 1280(DI)  ; \
+	VMOVUPS Y6, 1536(DI)  ; \
+	VMOVUPS Y7, 1792(DI)  ; \
+	VMOVUPS Y8, 2048(DI)  ; \
+	VMOVUPS Y9, 2304(DI)  ; \
+	VMOVUPS Y10, 2560(DI) ; \
+	VMOVUPS Y11, 2816(DI)
+
+// func sgemmRows1x96AVX2(ap, b *float32, ldb int, c *float32, nt int)
+//
+// sgemmRows1x96AVX2 is sgemmRows8x24AVX2 for C's row 0 alone (the rows path
+// with one row of C), twelve vectors (96 columns) at a time, nt times:
+// each of the eight rows of B meets one broadcast of op(A) and feeds twelve
+// accumulators straight from memory, so a multiply-add takes a load of B
+// and nothing else, where the four-row kernel spent four multiply-adds (three
+// on zero rows) and 1.4 loads on each B vector. Row 0 gets the bits of
+// sgemmRows8x24AVX2 (the products of each element in the order of the rows
+// of B); rows 1-7 of c are not touched. Preconditions: nt >= 1; the eight
+// rows of B hold 96*nt floats, c 768*nt; AVX2 and FMA.
+// Registers: as sgemmRows8x24AVX2, R11 = 0; Y0..Y11 row 0 of twelve
+// vectors of C, Y12 a broadcast.
+TEXT ·sgemmRows1x96AVX2(SB), NOSPLIT, $0-40
+	ROWS24START
+
+	XORQ R11, R11 // a zero index for rows 0 and 4
+
+ovec: // for t := 0; t < nt; t++
+	LEAQ    (SI)(R9*4), R8
+	R1LOAD
+	R1ROW(SI, R11*1, 0)
+	R1ROW(SI, R9*1, 32)
+	R1ROW(SI, R9*2, 64)
+	R1ROW(SI, R10*1, 96)
+	R1ROW(R8, R11*1, 128)
+	R1ROW(R8, R9*1, 160)
+	R1ROW(R8, R9*2, 192)
+	R1ROW(R8, R10*1, 224)
+	R1STORE
+	ADDQ    $384, SI
+	ADDQ    $3072, DI
+	DECQ    CX
+	JNZ     ovec
+	VZEROUPPER
+	RET
+
 // func sgemmRows4x24AVX2(ap, b *float32, ldb int, c *float32, nt int)
 //
 // sgemmRows4x24AVX2 is sgemmRows4x24FarAVX2 without the prefetches, for B

@@ -98,6 +98,9 @@ func (j *sgemmJob) runRowsCells(lo, hi int) {
 	if j.m <= 4 && j.kr.rows4 != nil {
 		rows, far = j.kr.rows4, j.kr.rows4Far
 	}
+	if j.m == 1 && j.kr.rows1 != nil {
+		rows = j.kr.rows1
+	}
 	if !j.bBeyondL3() {
 		far = nil
 	}
