@@ -401,7 +401,9 @@ func TestSgemmInsideParallelFor(t *testing.T) {
 }
 
 // TestSgemmNoAllocs checks that Sgemm allocates nothing in steady state, on
-// one worker and on two, on the packed, dot-product and in-place-B paths.
+// one worker and on two, on the packed, dot-product and in-place-B paths,
+// and with one to four rows of C the gemv kernels (NT) and the rows path
+// with B in L3 (NN).
 func TestSgemmNoAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
@@ -411,7 +413,8 @@ func TestSgemmNoAllocs(t *testing.T) {
 	cases := []struct {
 		transB  bool
 		m, n, k int
-	}{{true, 128, 160, 192}, {true, 8, 400, 700}, {false, 8, 512, 600}, {false, 8, 100, 4500}, {true, 16, 300, 700}, {false, 16, 300, 4500}}
+	}{{true, 128, 160, 192}, {true, 8, 400, 700}, {false, 8, 512, 600}, {false, 8, 100, 4500}, {true, 16, 300, 700}, {false, 16, 300, 4500},
+		{true, 1, 400, 700}, {true, 4, 100, 700}, {false, 1, 1000, 600}, {false, 3, 1000, 600}}
 	for _, w := range []int{1, 2} {
 		SetThreads(w)
 		forEachISA(t, func(t *testing.T) {
