@@ -52,14 +52,15 @@ const gemvMinElems = 128 * 128
 // gocnn's kernels where they measured faster than gonum's Sgemv (SSE, one
 // goroutine): A·x with at least gemvMinElems elements and 64 columns in A,
 // as Sgemm's one-row product with Bᵀ (the lane-summing dot kernels); Aᵀ·x
-// with A larger than L2 and 256 rows, or larger than L3, as Sgemm's
-// one-row product with B (the rows path, A read once). On Zen 4, GFLOP/s
-// against gonum's on 1 and 2 threads: A·x 100x300 1.7-1.8x, 256x256 1.9x,
-// 1024x1024 1.6-1.7x, 4096x4096 1.8-2.2x, 4096x25088 2.1-2.5x; Aᵀ·x
-// 1024x1024 1.3-1.4x, 2048x2048 1.2x and 2.6x, 4096x1000 1.0x and 2.5x,
-// 1000x4096 1.9x and 4.6x, 4096x4096 1.5-1.8x, 4096x25088 1.6-2.2x (with A
-// in L2 gonum's was faster: 512x512 0.72-0.74x). Everything else, argument
-// errors included, is gonum's Sgemv.
+// with 256 rows and A larger than L2 but within a quarter of L3, or A
+// larger than L3, as Sgemm's one-row product with B (the rows path, A read
+// once). On Zen 4, GFLOP/s against gonum's on 1 and 2 threads: A·x 100x300
+// 1.7-1.8x, 256x256 1.9x, 1024x1024 1.6-1.7x, 4096x4096 1.8-2.2x,
+// 4096x25088 2.1-2.5x; Aᵀ·x 1024x1024 1.3-1.4x, 4096x4096 1.5-1.8x,
+// 4096x25088 1.6-2.2x. With A in L2 gonum's was faster (512x512
+// 0.72-0.74x), and with A of 16 MiB (half of L3, shared with other
+// processes) it was on one thread (4096x1000 0.5-0.6x, 1.7-1.9x on two).
+// Everything else, argument errors included, is gonum's Sgemv.
 func (g Gonum) Sgemv(tA blas.Transpose, m, n int, alpha float32, a []float32, lda int,
 	x []float32, incX int, beta float32, y []float32, incY int) {
 	switch gemvRoute(tA, m, n, len(a), lda, len(x), incX, len(y), incY) {
@@ -87,7 +88,8 @@ func gemvRoute(tA blas.Transpose, m, n, lenA, lda, lenX, incX, lenY, incY int) b
 	case blas.Trans, blas.ConjTrans:
 		_, l2, _ := cacheSizes()
 		bytes := int64(m) * int64(n) * 4
-		if lenX >= m && lenY >= n && n >= 24 && (m >= 64 && beyondL3(bytes) || m >= 256 && bytes > int64(l2)) {
+		inL3 := m >= 256 && bytes > int64(l2) && bytes <= l3Bytes()/4
+		if lenX >= m && lenY >= n && n >= 24 && (inL3 || m >= 64 && beyondL3(bytes)) {
 			return blas.Trans
 		}
 	}

@@ -132,18 +132,19 @@ func TestGonumSgemvThroughBlas32(t *testing.T) {
 	}
 }
 
-// TestGemvRouteL2 checks that Aᵀ·x goes to gocnn's kernels with A in L3
-// (taken as very large through sgemmFarBytes) when A overflows L2 and has
-// 256 rows, and to gonum with fewer rows or A in L2.
+// TestGemvRouteL2 checks that Aᵀ·x goes to gocnn's kernels (L3 taken as
+// eight L2s through sgemmFarBytes) when A has 256 rows and overflows L2
+// but not a quarter of L3, or overflows L3, and to gonum with fewer rows,
+// A in L2, or A between a quarter of L3 and L3.
 func TestGemvRouteL2(t *testing.T) {
 	defer func(old int) { sgemmFarBytes = old }(sgemmFarBytes)
-	sgemmFarBytes = 1 << 40
 	_, l2, _ := cacheSizes()
-	n := l2/(4*300) + 40
+	sgemmFarBytes = 8 * l2
+	n := l2/(4*300) + 40 // A just over L2
 	for _, c := range []struct {
 		m, n  int
 		route blas.Transpose
-	}{{300, n, blas.Trans}, {200, 2 * n, 0}, {300, n / 2, 0}} {
+	}{{300, n, blas.Trans}, {200, 2 * n, 0}, {300, n / 2, 0}, {300, 3 * n, 0}, {300, 9 * n, blas.Trans}} {
 		lenA := c.m * c.n
 		if got := gemvRoute(blas.Trans, c.m, c.n, lenA, c.n, c.m, 1, c.n, 1); got != c.route {
 			t.Errorf("%dx%d: gemvRoute %d, want %d", c.m, c.n, got, c.route)
