@@ -18,10 +18,7 @@ import (
 // smallBatchShapes are (m, n, k, transB): the FC forward pass N×K (transB)
 // and its backward data pass (K×N) at batch 1 and 4 on fc6 and fc7, and the
 // same products with B of 4 MiB (in L3).
-var smallBatchShapes = []struct {
-	m, n, k int
-	transB  bool
-}{
+var smallBatchShapes = []benchShape{
 	{1, 4096, 25088, true}, {4, 4096, 25088, true}, {1, 25088, 4096, false}, {4, 25088, 4096, false},
 	{1, 4096, 4096, true}, {1, 4096, 4096, false}, {4, 4096, 4096, false},
 	{1, 1024, 1024, true}, {4, 1024, 1024, true}, {1, 1024, 1024, false}, {4, 1000, 1024, false},
@@ -30,16 +27,7 @@ var smallBatchShapes = []struct {
 func BenchmarkSgemmSmallBatch(b *testing.B) {
 	for _, sh := range smallBatchShapes {
 		m, n, k, tb := sh.m, sh.n, sh.k, sh.transB
-		name := fmt.Sprintf("m=%d,n=%d,k=%d", m, n, k)
-		ldb, opB := n, blas.NoTrans
-		if tb {
-			name += ",transb"
-			ldb, opB = k, blas.Trans
-		}
-		b.Run(name, func(b *testing.B) {
-			rng := rand.New(rand.NewPCG(3, 3))
-			a, bb, c := randFloats(rng, m*k), randFloats(rng, k*n), make([]float32, m*n)
-			flops := 2 * float64(m) * float64(n) * float64(k)
+		sh.run(b, 3, func(b *testing.B, a, bb, c []float32, ldb int, opB blas.Transpose, flops float64) {
 			b.Run("impl=gocnn", func(b *testing.B) {
 				benchFlops(b, flops, func() { Sgemm(false, tb, m, n, k, 1, a, k, bb, ldb, 0, c, n) })
 			})
@@ -72,7 +60,8 @@ func BenchmarkSgemv(b *testing.B) {
 	}
 }
 
-// benchFlops runs f b.N times after a warm-up call and reports GFLOP/s.
+// benchFlops runs f b.N times after a warm-up call (packing buffers, page
+// faults) and reports GFLOP/s.
 func benchFlops(b *testing.B, flops float64, f func()) {
 	b.ReportAllocs()
 	f()
