@@ -9,6 +9,7 @@ package bench
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"time"
 
@@ -36,6 +37,13 @@ type GemmConfig struct {
 	// earlier (an earlier result's PeakGFLOPS), reported instead of probing
 	// again; the memory probe still runs.
 	Peak float64
+	// Peer, when not "", names another implementation (GemmPeers) timed on
+	// the same operands, each of its runs right after one of gocnn's, so
+	// that both see the same load from other processes; the result's
+	// PeerSpeedup is the median over these pairs. The peer runs with
+	// GOMAXPROCS set to the worker count, which sizes gonum's own
+	// parallelism, and so does gocnn for the duration of the run.
+	Peer string
 }
 
 // GemmResult is the outcome of RunGemm, one JSON object per shape.
@@ -67,6 +75,12 @@ type GemmResult struct {
 	ReadGBs          float64 `json:"read_gbs,omitempty"`
 	MemCeilingGFLOPS float64 `json:"mem_ceiling_gflops,omitempty"`
 	MemPercent       float64 `json:"mem_percent,omitempty"`
+	// Peer, PeerGFLOPS and PeerSpeedup are set when GemmConfig.Peer named
+	// one: its median run, and the median over the pairs of its run's time
+	// over gocnn's run's (how many times faster gocnn was).
+	Peer        string  `json:"peer,omitempty"`
+	PeerGFLOPS  float64 `json:"peer_gflops,omitempty"`
+	PeerSpeedup float64 `json:"peer_speedup,omitempty"`
 	// Speedup, set by callers that run a shape at several thread counts,
 	// is GFLOPS over the same shape's GFLOPS at the first count.
 	Speedup float64 `json:"speedup,omitempty"`
@@ -81,6 +95,9 @@ func (r GemmResult) String() string {
 	}
 	if r.MemCeilingGFLOPS > 0 {
 		s += fmt.Sprintf(", %.0f%% of the %.0f GFLOP/s memory ceiling (read %.1f GB/s)", r.MemPercent, r.MemCeilingGFLOPS, r.ReadGBs)
+	}
+	if r.Peer != "" {
+		s += fmt.Sprintf(", %.2fx %s (%.1f GFLOP/s, paired runs)", r.PeerSpeedup, r.Peer, r.PeerGFLOPS)
 	}
 	if r.Speedup > 0 {
 		s += fmt.Sprintf(", %.2fx the GFLOP/s at the first thread count", r.Speedup)
@@ -111,6 +128,14 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 	if cfg.Threads > 0 {
 		defer kernels.SetThreads(kernels.SetThreads(cfg.Threads))
 	}
+	var peer gemmFunc
+	if cfg.Peer != "" {
+		var err error
+		if peer, err = gemmPeer(cfg.Peer); err != nil {
+			return GemmResult{}, err
+		}
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(kernels.Threads()))
+	}
 	if cfg.Reps <= 0 {
 		cfg.Reps = 5
 	}
@@ -131,12 +156,15 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 		kernels.Sgemm(cfg.TransA, cfg.TransB, m, n, k, 1, a, lda, b, ldb, 0, c, n)
 	}
 	call() // warm-up: packing buffers, page faults, helper goroutines
+	if peer != nil {
+		peer(cfg.TransA, cfg.TransB, m, n, k, a, lda, b, ldb, c, n)
+	}
 	bytes := 4 * (m*k + k*n + m*n)
 	var probe *kernels.ReadProbe
 	if l3 := kernels.Info().L3; !cfg.NoPeak && bytes > max(l3, 8<<20) {
 		probe = kernels.NewReadProbe(bytes, kernels.Threads())
 	}
-	var times, reads, shares []float64
+	var times, reads, shares, peerTimes, ratios []float64
 	start := time.Now()
 	for len(times) < 1000 && (len(times) < cfg.Reps || time.Since(start) < cfg.MinTime) {
 		gbs := 0.0
@@ -150,6 +178,13 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 		if probe != nil {
 			reads = append(reads, gbs)
 			shares = append(shares, float64(bytes)/(gbs*1e9)/t)
+		}
+		if peer != nil {
+			t0 := time.Now()
+			peer(cfg.TransA, cfg.TransB, m, n, k, a, lda, b, ldb, c, n)
+			tp := time.Since(t0).Seconds()
+			peerTimes = append(peerTimes, tp)
+			ratios = append(ratios, tp/t)
 		}
 	}
 	slices.Sort(times)
@@ -168,6 +203,11 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 			r.PeakGFLOPS = kernels.FMAPeak(r.Threads, 10)
 		}
 		r.PeakPercent = 100 * r.GFLOPS / r.PeakGFLOPS
+	}
+	if peer != nil {
+		r.Peer = cfg.Peer
+		r.PeerGFLOPS = flops / median(peerTimes) / 1e9
+		r.PeerSpeedup = median(ratios)
 	}
 	if probe != nil {
 		r.ReadGBs = median(reads)

@@ -5,8 +5,13 @@ package bench
 
 import (
 	"encoding/json"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gocnn/gocnn/kernels"
 )
@@ -72,7 +77,7 @@ func TestRunGemmMemCeiling(t *testing.T) {
 }
 
 func TestRunGemmErrors(t *testing.T) {
-	for _, c := range []GemmConfig{{M: 0, N: 1, K: 1}, {M: 1, N: 1, K: 1, Threads: -1}, {M: 1, N: 1, K: 1, ISA: "sse9"}} {
+	for _, c := range []GemmConfig{{M: 0, N: 1, K: 1}, {M: 1, N: 1, K: 1, Threads: -1}, {M: 1, N: 1, K: 1, ISA: "sse9"}, {M: 1, N: 1, K: 1, Peer: "openblas"}} {
 		if _, err := RunGemm(c); err == nil {
 			t.Errorf("%+v: no error", c)
 		} else {
@@ -91,4 +96,37 @@ func TestRunGemmPeakGiven(t *testing.T) {
 	if r.PeakGFLOPS != 123 || r.PeakPercent != 100*r.GFLOPS/123 {
 		t.Errorf("peak %v (%v%%), want the given 123 (%v%%)", r.PeakGFLOPS, r.PeakPercent, 100*r.GFLOPS/123)
 	}
+}
+
+// TestRunGemmPeer checks the paired peer runs: gonum's figures on a small
+// shape, and with a peer that takes 20 ms a run, that the speedup is its
+// time over gocnn's (not the inverse) and that GOMAXPROCS is restored.
+func TestRunGemmPeer(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
+	r, err := RunGemm(GemmConfig{M: 33, N: 47, K: 29, TransA: true, Threads: 1, Reps: 3, MinTime: 1, NoPeak: true, Peer: "gonum"})
+	require.NoError(t, err)
+	assert.Equal(t, "gonum", r.Peer)
+	assert.Positive(t, r.PeerGFLOPS)
+	assert.Positive(t, r.PeerSpeedup)
+	assert.Contains(t, r.String(), "x gonum (")
+	js, err := json.Marshal(r)
+	require.NoError(t, err)
+	for _, f := range []string{`"peer":"gonum"`, `"peer_gflops":`, `"peer_speedup":`} {
+		assert.Contains(t, string(js), f)
+	}
+
+	gemmPeers["sleeper"] = func(bool, bool, int, int, int, []float32, int, []float32, int, []float32, int) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	defer delete(gemmPeers, "sleeper")
+	r, err = RunGemm(GemmConfig{M: 8, N: 8, K: 8, Threads: 1, Reps: 3, MinTime: 1, NoPeak: true, Peer: "sleeper"})
+	require.NoError(t, err)
+	assert.Greater(t, r.PeerSpeedup, 10.0, "a peer 20 ms a run against a 1 KFLOP product")
+	assert.Less(t, r.PeerGFLOPS, 2*8*8*8/0.02/1e9*1.01)
+	assert.Equal(t, procs, runtime.GOMAXPROCS(0), "GOMAXPROCS not restored")
+
+	r, err = RunGemm(GemmConfig{M: 64, N: 64, K: 64, Threads: 1, Reps: 3, MinTime: 1, NoPeak: true})
+	require.NoError(t, err)
+	assert.Empty(t, r.Peer)
+	assert.NotContains(t, r.String(), "paired")
 }

@@ -32,9 +32,10 @@ func runBenchGemm(args []string) int {
 	isa := fs.String("isa", "", "force an instruction set: generic, avx2 or avx512 (default: the dispatched one)")
 	reps := fs.Int("reps", 5, "least number of timed runs (median reported)")
 	noPeak := fs.Bool("no-peak", false, "skip the FMA-peak and memory probes")
+	peer := fs.String("peer", "", "also time another implementation ("+strings.Join(bench.GemmPeers, ", ")+") on the same operands, a run of it after each of gocnn's, and print the median ratio")
 	asJSON := fs.Bool("json", false, "print one JSON object per line")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: gocnn bench gemm [-m M -n N -k K] [-transa] [-transb] [-threads T[,T...]] [-isa ISA] [-json]
+		fmt.Fprint(fs.Output(), `usage: gocnn bench gemm [-m M -n N -k K] [-transa] [-transb] [-threads T[,T...]] [-isa ISA] [-peer gonum] [-json]
 
 Bench gemm times row-major SGEMM, C = op(A)·op(B), and prints GFLOP/s (the
 median of several runs after a warm-up) and the percentage of this machine's
@@ -49,6 +50,12 @@ median pass; mem_ceiling_gflops; mem_percent). Without
 GEMM and its fully-connected layers at batch 8. With a list of thread counts
 (-threads 1,2,4,8) each shape runs at each count in turn, and the results
 after the first also give the speedup over the first count's (JSON: speedup).
+With -peer gonum, gonum's pure-Go Sgemm runs on the same operands right after
+each of gocnn's runs, both with GOMAXPROCS set to the worker count; the line
+gives the median over these pairs of gonum's time over gocnn's (JSON: peer,
+peer_gflops, its median run; peer_speedup, that ratio). Paired runs see the
+same load from other processes, so on a shared machine the ratio is steadier
+than two separate figures.
 
 `)
 		fs.PrintDefaults()
@@ -79,9 +86,9 @@ after the first also give the speedup over the first count's (JSON: speedup).
 		first := 0.0
 		for i, t := range counts {
 			r, err := bench.RunGemm(bench.GemmConfig{M: s[0], N: s[1], K: s[2], TransA: *transA, TransB: *transB,
-				Threads: t, ISA: *isa, Reps: *reps, NoPeak: *noPeak, Peak: peaks[t]})
+				Threads: t, ISA: *isa, Reps: *reps, NoPeak: *noPeak, Peak: peaks[t], Peer: *peer})
 			if err != nil {
-				return fail("bench gemm", err, "")
+				return fail("bench gemm", errors.New(strings.TrimPrefix(err.Error(), "bench gemm: ")), "")
 			}
 			peaks[t] = r.PeakGFLOPS
 			if i == 0 {

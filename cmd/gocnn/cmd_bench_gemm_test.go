@@ -45,3 +45,24 @@ func TestBenchGemmThreadList(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, `"two" is not a worker count`)
 }
+
+// TestBenchGemmPeer runs one shape beside gonum: the JSON line carries the
+// peer's figures; an unknown peer is an error that lists the known ones.
+func TestBenchGemmPeer(t *testing.T) {
+	code, out, errOut := capture(t, "bench", "gemm", "-m", "24", "-n", "40", "-k", "32", "-threads", "1", "-reps", "2", "-no-peak", "-peer", "gonum", "-json")
+	require.Equal(t, 0, code, errOut)
+	var r struct {
+		Peer        string  `json:"peer"`
+		PeerGFLOPS  float64 `json:"peer_gflops"`
+		PeerSpeedup float64 `json:"peer_speedup"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &r), out)
+	assert.Equal(t, "gonum", r.Peer)
+	assert.Positive(t, r.PeerGFLOPS)
+	assert.Positive(t, r.PeerSpeedup)
+
+	code, _, errOut = capture(t, "bench", "gemm", "-m", "8", "-n", "8", "-k", "8", "-peer", "mkl")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, `unknown peer "mkl" (known: [gonum])`)
+	assert.NotContains(t, errOut, "bench gemm: bench gemm")
+}
