@@ -5,14 +5,22 @@
 // The helpers are a persistent pool of goroutines, started on first need and
 // never stopped, so that ParallelFor allocates nothing in steady state (a
 // training step must not allocate). A helper that runs out of work, and a
-// caller waiting for its helpers, poll for spinWait before they block:
-// waking a parked goroutine on an idle core took long enough here to eat
-// most of a small product's parallel gain (256x256x256 on 2 threads: 86-90
-// GFLOP/s medians without the polling, 142-145 with it; a VGG training step
-// at 32x32 the same within noise). A caller always works on its own task and,
-// while it waits, helps with whatever is queued; so a ParallelFor nested in
-// another one's fn (discouraged, but possible through library calls) cannot
-// deadlock, it just runs with fewer helpers.
+// caller waiting for its helpers, poll for a while (SetSpinWait) before they
+// block: waking a parked goroutine on an idle core took long enough here to
+// eat most of a small product's parallel gain (256x256x256 on 2 threads:
+// 86-90 GFLOP/s medians without the polling, 142-145 with it; a VGG training
+// step at 32x32 the same within noise). The wait covers the gaps between
+// calls too, when it is longer than they are: on a 2-core Zen 4 VM, 256^3
+// on 2 threads right after the caller's own 2 ms of other work took 390-430
+// us with the default 50 us of polling (more than one thread's 340: the late
+// helper still took half the product), 230-250 with 3 ms, against 190 back
+// to back; after 200 us of other work 286-330 against 170-197 with 0.5-3 ms
+// (BenchmarkSgemmAfterWork; interleaved in one process). Polling has a
+// price, though (see SetSpinWait), so the default stays short. A caller
+// always works on its own task and, while it waits, helps with whatever is
+// queued; so a ParallelFor nested in another one's fn (discouraged, but
+// possible through library calls) cannot deadlock, it just runs with fewer
+// helpers.
 
 package kernels
 
@@ -33,6 +41,34 @@ func SetThreads(n int) int {
 		n = 0
 	}
 	return int(threads.Swap(int32(n)))
+}
+
+// spinNanos is how long, in nanoseconds, an idle helper or a waiting caller
+// polls before it blocks (see SetSpinWait).
+var spinNanos atomic.Int64
+
+func init() { spinNanos.Store(int64(DefaultSpinWait)) }
+
+// DefaultSpinWait is the polling time kernels start with: enough for
+// back-to-back calls, short enough not to hold processors from other
+// goroutines (see SetSpinWait).
+const DefaultSpinWait = 50 * time.Microsecond
+
+// SetSpinWait sets how long a helper goroutine with no work, and a caller
+// waiting for its helpers, keep polling (yielding their processor between
+// polls) before they block; d <= 0 makes them block at once. Polling keeps
+// a core busy for up to d after the last parallel call, and spares the next
+// call the time the operating system takes to wake a parked thread, which
+// on a virtual machine can exceed a small product's whole run; but a
+// polling helper holds its processor against the process's other
+// goroutines (it yields to the global run queue, where it finds itself
+// again, so its processor steals no work from the others): gonum's Sgemm
+// on 2 threads, run between gocnn's products, fell from 22-25 to 12-14
+// GFLOP/s (256^3) with 2 ms of polling. Raise it for a process that runs
+// parallel kernels with short serial gaps and little else. It returns the
+// previous setting.
+func SetSpinWait(d time.Duration) time.Duration {
+	return time.Duration(spinNanos.Swap(int64(max(d, 0))))
 }
 
 // Threads returns the number of workers kernels use.
@@ -210,22 +246,18 @@ func (p *workerPool) ensure(n int) {
 	p.mu.Unlock()
 }
 
-// spinWait is how long a helper that has run out of work, or a caller
-// waiting for its helpers, keeps polling before it blocks (yielding its
-// processor between polls, so that other goroutines are not held up).
-const spinWait = 50 * time.Microsecond
-
-// poll returns a queued task, polling for up to spinWait (yielding the
-// processor between polls), or nil.
+// poll returns a queued task, polling for up to the spin wait (yielding
+// the processor between polls, so that other goroutines are not held up),
+// or nil.
 func (p *workerPool) poll() *pfTask {
-	start := time.Now()
+	start, wait := time.Now(), time.Duration(spinNanos.Load())
 	for {
 		select {
 		case t := <-p.work:
 			return t
 		default:
 		}
-		if time.Since(start) > spinWait {
+		if time.Since(start) > wait {
 			return nil
 		}
 		runtime.Gosched()
@@ -234,7 +266,8 @@ func (p *workerPool) poll() *pfTask {
 
 // waitHelping blocks until done receives, running queued tasks meanwhile.
 func (p *workerPool) waitHelping(done chan struct{}) {
-	for start := time.Now(); time.Since(start) <= spinWait; {
+	wait := time.Duration(spinNanos.Load())
+	for start := time.Now(); time.Since(start) <= wait; {
 		select {
 		case <-done:
 			return

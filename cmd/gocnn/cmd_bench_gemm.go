@@ -51,11 +51,13 @@ GEMM and its fully-connected layers at batch 8. With a list of thread counts
 (-threads 1,2,4,8) each shape runs at each count in turn, and the results
 after the first also give the speedup over the first count's (JSON: speedup).
 With -peer gonum, gonum's pure-Go Sgemm runs on the same operands right after
-each of gocnn's runs, both with GOMAXPROCS set to the worker count; the line
-gives the median over these pairs of gonum's time over gocnn's (JSON: peer,
-peer_gflops, its median run; peer_speedup, that ratio). Paired runs see the
-same load from other processes, so on a shared machine the ratio is steadier
-than two separate figures.
+each of gocnn's runs, both with GOMAXPROCS set to the worker count and each
+timed run after an untimed one of the same implementation (so both are timed
+warm, as back-to-back calls); the line gives the median over these pairs of
+gonum's time over gocnn's (JSON: peer, peer_gflops, its median run;
+peer_speedup, that ratio). Paired runs see the same load from other
+processes, so on a shared machine the ratio is steadier than two separate
+figures.
 
 `)
 		fs.PrintDefaults()
