@@ -81,6 +81,9 @@ oneDNN's benchmark harness times its primitives (weights reordered once).
 	if err := kernels.CheckISA(); err != nil {
 		return fail("bench conv", err, "unset GOCNN_ISA or pick one of the available ISAs")
 	}
+	if err := setModelSpinWait(); err != nil {
+		return fail("bench conv", err, "")
+	}
 	algo, err := kernels.ParseAlgo(*algoName)
 	if err != nil {
 		return fail("bench conv", err, "")
@@ -176,6 +179,9 @@ CIFAR-style compact head with batch norm (vgg16_bn).
 	}
 	if err := kernels.CheckISA(); err != nil {
 		return fail("bench train", err, "unset GOCNN_ISA or pick one of the available ISAs")
+	}
+	if err := setModelSpinWait(); err != nil {
+		return fail("bench train", err, "")
 	}
 	r, err := bench.RunTrain(c)
 	if err != nil {

@@ -64,6 +64,9 @@ balanced_accuracy, per_class and confusion.
 	if err := kernels.CheckISA(); err != nil {
 		return fail("eval", err, "unset GOCNN_ISA or pick one of the available ISAs")
 	}
+	if err := setModelSpinWait(); err != nil {
+		return fail("eval", err, "")
+	}
 	opt, err := mf.options()
 	if err != nil {
 		return fail("eval", err, openHint)

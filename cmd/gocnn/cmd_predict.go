@@ -165,6 +165,9 @@ single-logit model gives probs [1-p, p] and class 1 when p >= threshold.
 	if err := kernels.CheckISA(); err != nil {
 		return fail("predict", err, "unset GOCNN_ISA or pick one of the available ISAs")
 	}
+	if err := setModelSpinWait(); err != nil {
+		return fail("predict", err, "")
+	}
 	p, err := mf.open()
 	if err != nil {
 		return fail("predict", err, openHint)

@@ -61,6 +61,9 @@ func runTrain(args []string) int {
 	if err := kernels.CheckISA(); err != nil {
 		return fail("train", err, "unset GOCNN_ISA or pick one of the available ISAs (gocnn version lists them)")
 	}
+	if err := setModelSpinWait(); err != nil {
+		return fail("train", err, "")
+	}
 	c, err := tf.config(fs)
 	if err != nil {
 		return fail("train", err, "")
