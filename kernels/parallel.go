@@ -246,9 +246,9 @@ func (p *workerPool) ensure(n int) {
 	p.mu.Unlock()
 }
 
-// poll returns a queued task, polling for up to the spin wait (yielding
-// the processor between polls, so that other goroutines are not held up),
-// or nil.
+// poll returns a queued task, polling for up to the spin wait, or nil. It
+// yields its processor between polls, to goroutines queued on that
+// processor (not to those queued on others: see SetSpinWait).
 func (p *workerPool) poll() *pfTask {
 	start, wait := time.Now(), time.Duration(spinNanos.Load())
 	for {
