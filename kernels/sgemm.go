@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -211,16 +212,18 @@ type sgemmJob struct {
 	alpha, beta    float32
 	a, b, c        []float32
 	lda, ldb, ldc  int
-	pm, pn         int          // worker grid: pm row bands × pn column bands
-	directB        bool         // the kernel reads B in place (NN, few rows of C)
-	dot            bool         // dot products against B's rows (NT, m <= 8)
-	rows           bool         // B's rows eight at a time into C's (NN, m = 8)
-	dot16          bool         // dot products, sixteen rows of op(A) at a time (NT, 8 < m <= 32)
-	gemv           bool         // dot: the lane-summing kernels kr.gemv (m <= 3)
-	at             []float32    // dot, rows, dot16: alpha*op(A) transposed (see packAT; kept between calls)
-	part           []float32    // rows: the K chunks' partial sums of C, interleaved (kept)
-	chunks         int          // rows: how many K chunks
-	shared         *sgemmShared // the packed operands of the shared path (see sgemm_shared.go), or nil
+	pm, pn         int             // worker grid: pm row bands × pn column bands
+	directB        bool            // the kernel reads B in place (NN, few rows of C)
+	dot            bool            // dot products against B's rows (NT, m <= 8)
+	rows           bool            // B's rows eight at a time into C's (NN, m = 8)
+	dot16          bool            // dot products, sixteen rows of op(A) at a time (NT, 8 < m <= 32)
+	gemv           bool            // dot: the lane-summing kernels kr.gemv (m <= 3)
+	at             []float32       // dot, rows, dot16: alpha*op(A) transposed (see packAT; kept between calls)
+	part           []float32       // rows: the K chunks' partial sums of C, interleaved (kept)
+	chunks         int             // rows: how many K chunks
+	shared         *sgemmShared    // the packed operands of the shared path (see sgemm_shared.go), or nil
+	segs           []atomic.Uint64 // the panel-claiming path's segments of panels: first<<32 | end (see sgemm_panels.go)
+	panelsCell     func(lo, hi int)
 	cell           func(lo, hi int)
 	rowsCell       func(lo, hi int) // rows: runRowsCells, bound once
 	rowsSum        func(lo, hi int) // rows: sumRowsParts, bound once
@@ -228,7 +231,7 @@ type sgemmJob struct {
 
 var sgemmJobs = newFreeList(64, func() *sgemmJob {
 	j := new(sgemmJob)
-	j.cell, j.rowsCell, j.rowsSum = j.runCells, j.runRowsCells, j.sumRowsParts
+	j.cell, j.rowsCell, j.rowsSum, j.panelsCell = j.runCells, j.runRowsCells, j.sumRowsParts, j.runPanelCells
 	return j
 })
 
@@ -290,6 +293,8 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 		j.pn = max(j.pn, min((n+kr.nr-1)/kr.nr, n*k*4/dotPartBytes))
 	}
 	switch {
+	case j.usePanels():
+		j.runPanels(w)
 	case j.planShared(w):
 		j.startShared()
 		parallelParts(j.pm*j.pn, w, j.cell)
@@ -539,7 +544,9 @@ func (j *sgemmJob) prefetchPanel(pc, kb, col, q, calls int) {
 // not fit in L1 beside A's slice.
 func (j *sgemmJob) evenKC(kc int) int {
 	blocks := (j.k + kc - 1) / kc
-	return ((j.k+blocks-1)/blocks + 7) / 8 * 8
+	// Rounded up to 8, but never past kc (the buffers' size; kc itself is
+	// a multiple of 8 except in tests with tiny blocks).
+	return min(kc, ((j.k+blocks-1)/blocks+7)/8*8)
 }
 
 // panelB returns the kb×nr panel of op(B) at rows pc.., columns jc+jr.. and

@@ -414,7 +414,7 @@ func TestSgemmNoAllocs(t *testing.T) {
 		transB  bool
 		m, n, k int
 	}{{true, 128, 160, 192}, {true, 8, 400, 700}, {false, 8, 512, 600}, {false, 8, 100, 4500}, {true, 16, 300, 700}, {false, 16, 300, 4500},
-		{true, 1, 400, 700}, {true, 4, 100, 700}, {false, 1, 1000, 600}, {false, 3, 1000, 600}}
+		{true, 1, 400, 700}, {true, 4, 100, 700}, {false, 1, 1000, 600}, {false, 3, 1000, 600}, {false, 128, 300, 200}}
 	for _, w := range []int{1, 2} {
 		SetThreads(w)
 		forEachISA(t, func(t *testing.T) {
