@@ -293,7 +293,7 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 		j.pn = max(j.pn, min((n+kr.nr-1)/kr.nr, n*k*4/dotPartBytes))
 	}
 	switch {
-	case j.usePanels():
+	case j.usePanels(w):
 		j.runPanels(w)
 	case j.planShared(w):
 		j.startShared()

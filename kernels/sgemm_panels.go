@@ -25,16 +25,24 @@ import "sync/atomic"
 // compare with the per-worker grid.
 var sgemmPanels = true
 
-// usePanels says whether the call takes the panel-claiming path: a
-// non-transposed B packed a panel at a time (not read in place, not the
-// small-m paths), K longer than sgemmRowWiseMaxK but one k block, and at
-// most mc rows, so that op(A) is one block of the packing buffer.
-func (j *sgemmJob) usePanels() bool {
+// sgemmPanelsPerWorker is the fewest panels of C's columns per worker for
+// which the path is taken: every worker packs all of op(A), which the
+// per-worker grid, splitting rows too, spares it when each would get only
+// a few columns.
+const sgemmPanelsPerWorker = 8
+
+// usePanels says whether the call on w workers takes the panel-claiming
+// path: a non-transposed B packed a panel at a time (not read in place, not
+// the small-m paths), K longer than sgemmRowWiseMaxK but one k block, at
+// most mc rows, so that op(A) is one block of the packing buffer, and at
+// least sgemmPanelsPerWorker panels a worker.
+func (j *sgemmJob) usePanels(w int) bool {
 	if !sgemmPanels || j.dot || j.rows || j.dot16 || j.directB || j.transB || j.k <= sgemmRowWiseMaxK {
 		return false
 	}
 	kc, mc, _ := j.kr.blocking()
-	return j.m <= mc && j.k <= kc && j.n > j.kr.nr
+	tn := (j.n + j.kr.nr - 1) / j.kr.nr
+	return j.m <= mc && j.k <= kc && tn >= sgemmPanelsPerWorker*w
 }
 
 // runPanels computes C with up to w workers on the panel-claiming path.

@@ -20,14 +20,25 @@ func TestSgemmPanels(t *testing.T) {
 	forEachKernel(t, func(t *testing.T, kr *sgemmKernel) {
 		rng := rand.New(rand.NewPCG(31, 32))
 		kc, mc, _ := kr.blocking()
+		// Eight panels a worker at least: one worker takes 8*nr columns,
+		// two leave them to the grid.
+		if j := (&sgemmJob{kr: kr, m: mc, n: 8 * kr.nr, k: kc}); !j.usePanels(1) || j.usePanels(2) {
+			t.Fatalf("%s: %d panels on 1 and 2 workers: %v, %v; want the path on one only", kr.name, 8, j.usePanels(1), j.usePanels(2))
+		}
 		// n+3 (B's leading dimension) is never a multiple of 16, so that B
 		// is not read in place (directB) with few rows.
-		shapes := [][3]int{{mc, 300, kc}, {mc - 1, 97, kc - 7}, {min(mc, 37), 1000, 70}, {kr.mr + 1, 3*kr.nr + 5, 129}, {mc - kr.mr + 1, 2*kr.nr + 1, 65}}
+		// The path takes the first two on up to 7 workers, the others on
+		// fewer (then the grid computes them: the same bits).
+		shapes := [][3]int{{mc, 56*kr.nr + 3, kc}, {min(mc, 37), 57*kr.nr + 1, 70}, {mc - 1, 300, kc - 7}, {kr.mr + 1, 9*kr.nr + 5, 129}, {mc - kr.mr + 1, 8*kr.nr + 1, 65}}
 		for i, sh := range shapes {
 			m, n, k := sh[0], sh[1], sh[2]
 			c := newSgemmCase(rng, i%2 == 1, false, m, n, k, 0.75, scalars[i%3], 3)
-			if j := (&sgemmJob{kr: kr, transA: c.transA, m: m, n: n, k: k}); !j.usePanels() {
-				t.Fatalf("%s %v: not on the panel path", kr.name, c)
+			w := 1
+			if i < 2 {
+				w = 7
+			}
+			if j := (&sgemmJob{kr: kr, transA: c.transA, m: m, n: n, k: k}); !j.usePanels(w) {
+				t.Fatalf("%s %v: not on the panel path with %d workers", kr.name, c, w)
 			}
 			c0 := clone(c.c)
 			SetThreads(1)
