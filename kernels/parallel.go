@@ -15,8 +15,10 @@
 // us with the default 50 us of polling (more than one thread's 340: the late
 // helper still took half the product), 230-250 with 3 ms, against 190 back
 // to back; after 200 us of other work 286-330 against 170-197 with 0.5-3 ms
-// (BenchmarkSgemmAfterWork; interleaved in one process). Polling has a
-// price, though (see SetSpinWait), so the default stays short. A caller
+// (interleaved in one process). Sgemm's panel path (sgemm_panels.go) since
+// lets a late helper take less (BenchmarkSgemmAfterWork, 200 us of work: 50
+// us of polling 134-144 GFLOP/s, 2 ms 194-198). Polling has a price,
+// though (see SetSpinWait), so the default stays short. A caller
 // always works on its own task and, while it waits, helps with whatever is
 // queued; so a ParallelFor nested in another one's fn (discouraged, but
 // possible through library calls) cannot deadlock, it just runs with fewer
