@@ -86,6 +86,10 @@ type GemmResult struct {
 	Peer        string  `json:"peer,omitempty"`
 	PeerGFLOPS  float64 `json:"peer_gflops,omitempty"`
 	PeerSpeedup float64 `json:"peer_speedup,omitempty"`
+	// Impl is kernels.SgemmImpl's description of what ran: the path,
+	// micro-kernel, workers and cache blocks ("path=packed
+	// kernel=avx2:6x16 workers=2 grid=1x2 kc=192 mc=288 nc=4096").
+	Impl string `json:"impl"`
 	// Speedup, set by callers that run a shape at several thread counts,
 	// is GFLOPS over the same shape's GFLOPS at the first count.
 	Speedup float64 `json:"speedup,omitempty"`
@@ -106,6 +110,9 @@ func (r GemmResult) String() string {
 	}
 	if r.Speedup > 0 {
 		s += fmt.Sprintf(", %.2fx the GFLOP/s at the first thread count", r.Speedup)
+	}
+	if r.Impl != "" {
+		s += "; " + r.Impl
 	}
 	return s
 }
@@ -205,6 +212,7 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 		BestGFLOPS: flops / times[0] / 1e9,
 		Runs:       len(times),
 		MedianMS:   times[len(times)/2] * 1e3,
+		Impl:       kernels.SgemmImpl(cfg.TransA, cfg.TransB, m, n, k, b, ldb),
 	}
 	if !cfg.NoPeak {
 		r.PeakGFLOPS = cfg.Peak

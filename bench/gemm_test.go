@@ -34,6 +34,12 @@ func TestRunGemmSmall(t *testing.T) {
 			t.Errorf("JSON %s lacks %s", js, f)
 		}
 	}
+	// What ran, described under the run's settings (not the restored ones).
+	for _, f := range []string{"path=packed", "kernel=go:4x4", "workers=1"} {
+		if !strings.Contains(r.Impl, f) || !strings.Contains(r.String(), f) {
+			t.Errorf("impl %q (line %q) lacks %s", r.Impl, r.String(), f)
+		}
+	}
 	if kernels.Threads() != threads || kernels.Active() != isa {
 		t.Errorf("settings not restored: threads %d (was %d), ISA %v (was %v)", kernels.Threads(), threads, kernels.Active(), isa)
 	}

@@ -246,6 +246,68 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 		return
 	}
 	j := sgemmJobs.get()
+	w := j.plan(kr, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	switch {
+	case j.gemv:
+		j.packARows()
+	case j.dot || j.rows:
+		j.packAT(8)
+	case j.dot16:
+		j.packAT(16)
+	}
+	switch {
+	case j.usePanels(w):
+		j.trace("panels")
+		j.runPanels(w)
+	case j.planShared(w):
+		j.trace("shared")
+		j.startShared()
+		parallelParts(j.pm*j.pn, w, j.cell)
+		j.endShared()
+	case j.rows:
+		j.trace("rows")
+		j.runRows(w)
+	default:
+		j.trace("")
+		switch {
+		case j.pn > w:
+			parallelParts(j.pn, w, j.cell)
+		case j.pm*j.pn == 1:
+			j.runCells(0, 1)
+		default:
+			ParallelFor(j.pm*j.pn, 1, j.cell)
+		}
+	}
+	j.a, j.b, j.c = nil, nil, nil
+	sgemmJobs.put(j)
+}
+
+// sgemmTrace, when not nil, is told the path each Sgemm call takes (tests
+// check SgemmImpl against it).
+var sgemmTrace func(path string)
+
+// trace tells sgemmTrace path, or for "" the cell path (dot, dot16 or
+// packed).
+func (j *sgemmJob) trace(path string) {
+	if sgemmTrace != nil {
+		switch {
+		case path != "":
+		case j.dot:
+			path = "dot"
+		case j.dot16:
+			path = "dot16"
+		default:
+			path = "packed"
+		}
+		sgemmTrace(path)
+	}
+}
+
+// plan sets the job's arguments and chooses its path (the flags below) and
+// worker grid for Threads() workers, which it returns. It reads no operand,
+// only B's address, so that SgemmImpl can describe a call without making it.
+func (j *sgemmJob) plan(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) int {
 	j.kr, j.transA, j.transB, j.m, j.n, j.k = kr, transA, transB, m, n, k
 	j.alpha, j.beta, j.a, j.b, j.c, j.lda, j.ldb, j.ldc = alpha, beta, a, b, c, lda, ldb, ldc
 	w := Threads()
@@ -278,38 +340,12 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	if j.dot || j.rows || j.dot16 {
 		j.directB = false
 		j.pm, j.pn = 1, min(w, (n+kr.nr-1)/kr.nr)
-		width := 8
-		if j.dot16 {
-			width = 16
-		}
-		if j.gemv {
-			j.packARows()
-		} else {
-			j.packAT(width)
-		}
 	}
 	if (j.dot || j.dot16) && w > 1 {
 		// Bands of about dotPartBytes of B, claimed in turn.
 		j.pn = max(j.pn, min((n+kr.nr-1)/kr.nr, n*k*4/dotPartBytes))
 	}
-	switch {
-	case j.usePanels(w):
-		j.runPanels(w)
-	case j.planShared(w):
-		j.startShared()
-		parallelParts(j.pm*j.pn, w, j.cell)
-		j.endShared()
-	case j.rows:
-		j.runRows(w)
-	case j.pn > w:
-		parallelParts(j.pn, w, j.cell)
-	case j.pm*j.pn == 1:
-		j.runCells(0, 1)
-	default:
-		ParallelFor(j.pm*j.pn, 1, j.cell)
-	}
-	j.a, j.b, j.c = nil, nil, nil
-	sgemmJobs.put(j)
+	return w
 }
 
 // sgemmGrid chooses how up to w workers split C: pm bands of rows × pn
