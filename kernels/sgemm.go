@@ -255,20 +255,20 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 	case j.dot16:
 		j.packAT(16)
 	}
-	switch {
-	case j.usePanels(w):
-		j.trace("panels")
+	p := j.path(w)
+	if sgemmTrace != nil {
+		sgemmTrace(p.String())
+	}
+	switch p {
+	case pathPanels:
 		j.runPanels(w)
-	case j.planShared(w):
-		j.trace("shared")
+	case pathShared:
 		j.startShared()
 		parallelParts(j.pm*j.pn, w, j.cell)
 		j.endShared()
-	case j.rows:
-		j.trace("rows")
+	case pathRows:
 		j.runRows(w)
-	default:
-		j.trace("")
+	default: // the cells: packed, dot, dot16
 		switch {
 		case j.pn > w:
 			parallelParts(j.pn, w, j.cell)
@@ -286,21 +286,39 @@ func sgemm(kr *sgemmKernel, transA, transB bool, m, n, k int, alpha float32, a [
 // check SgemmImpl against it).
 var sgemmTrace func(path string)
 
-// trace tells sgemmTrace path, or for "" the cell path (dot, dot16 or
-// packed).
-func (j *sgemmJob) trace(path string) {
-	if sgemmTrace != nil {
-		switch {
-		case path != "":
-		case j.dot:
-			path = "dot"
-		case j.dot16:
-			path = "dot16"
-		default:
-			path = "packed"
-		}
-		sgemmTrace(path)
+// sgemmPath is one of Sgemm's ways through a product.
+type sgemmPath int
+
+const (
+	pathPacked sgemmPath = iota // the worker grid's cells, cache-blocked (block)
+	pathPanels                  // one block of op(A), column panels claimed (sgemm_panels.go)
+	pathShared                  // the grid's cells, each block packed once for all (sgemm_shared.go)
+	pathRows                    // B's rows eight at a time (sgemm_rows.go)
+	pathDot                     // dot products with B's rows, m <= 8 (dotBlock)
+	pathDot16                   // dot products, 8 < m <= 32 (sgemm_dot16.go)
+)
+
+// String names p as SgemmImpl does.
+func (p sgemmPath) String() string {
+	return [...]string{"packed", "panels", "shared", "rows", "dot", "dot16"}[p]
+}
+
+// path chooses the planned job's path on w workers; for the shared path it
+// also sets the grid (planShared), so it is called once a job.
+func (j *sgemmJob) path(w int) sgemmPath {
+	switch {
+	case j.usePanels(w):
+		return pathPanels
+	case j.planShared(w):
+		return pathShared
+	case j.rows:
+		return pathRows
+	case j.dot:
+		return pathDot
+	case j.dot16:
+		return pathDot16
 	}
+	return pathPacked
 }
 
 // plan sets the job's arguments and chooses its path (the flags below) and

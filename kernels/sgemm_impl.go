@@ -44,24 +44,24 @@ func SgemmImpl(transA, transB bool, m, n, k int, b []float32, ldb int) string {
 	return j.describe(w)
 }
 
-// describe is SgemmImpl's text for a planned job on w workers. Its cases
-// follow sgemm's switch, in its order.
+// describe is SgemmImpl's text for a planned job on w workers, on the path
+// sgemm would take (j.path).
 func (j *sgemmJob) describe(w int) string {
 	kr := j.kr
 	tile := fmt.Sprintf("%s:%dx%d", kr.name, kr.mr, kr.nr)
 	kc, mc, nc := kr.blocking()
-	switch {
-	case j.usePanels(w):
+	switch j.path(w) {
+	case pathPanels:
 		return fmt.Sprintf("path=panels kernel=%s workers=%d panels=%d kc=%d",
 			tile, min(w, (j.n+kr.nr-1)/kr.nr), (j.n+kr.nr-1)/kr.nr, j.k)
-	case j.planShared(w):
+	case pathShared:
 		return fmt.Sprintf("path=shared kernel=%s workers=%d grid=%dx%d kc=%d mc=%d nc=%d",
 			tile, w, j.pm, j.pn, j.sharedKC(), mc, nc)
-	case j.rows:
+	case pathRows:
 		return fmt.Sprintf("path=rows kernel=%s:%s workers=%d", kr.name, j.rowsKernelName(), w)
-	case j.dot:
+	case pathDot:
 		return fmt.Sprintf("path=dot kernel=%s:%s workers=%d bands=%d", kr.name, j.dotKernelName(), w, j.pn)
-	case j.dot16:
+	case pathDot16:
 		return fmt.Sprintf("path=dot16 kernel=%s:dot6x16 workers=%d bands=%d", kr.name, w, j.pn)
 	}
 	s := "path=packed"
