@@ -683,6 +683,11 @@ ppanel: // for q := 0; q < panels; q++
 // bytes on, for n rows stride bytes apart: for r < n, PREFETCHT0 at
 // p + r*stride and p + r*stride + 63. Prefetches never fault, so the rows
 // may end anywhere. Preconditions: none beyond SSE.
+// Into L2 instead (PREFETCHT1, here and for sgemmPackB16AVX2's own
+// next-panel prefetch), lest lines asked for ahead evict the packed panel
+// from L1 where B's rows lie a multiple of 4 KiB apart and so in one L1 set
+// (im2col's, 50176 floats apart at 224x224): no gain on Zen 4, in-process,
+// 21 pairs: 64x50176x576 0.98-1.00x on 1 thread, 256x3136x2304 0.96x.
 // Registers: SI = the row's address, R9 = stride, CX = rows left.
 TEXT ·sgemmPrefetchRows(SB), NOSPLIT, $0-24
 	MOVQ  p+0(FP), SI
