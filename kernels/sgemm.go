@@ -102,6 +102,11 @@ type sgemmKernel struct {
 	micro sgemmMicro
 	// direct, when not nil, replaces micro for a B read in place.
 	direct sgemmMicro
+	// packing, when not nil, is direct that also copies the kc×nr panel of
+	// B it reads to bp (rows nr apart), with micro's bits: the first tile
+	// of a panel packed just before use (onePass), so that packing it
+	// costs no pass of its own.
+	packing func(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, bp *float32)
 	// dot, when not nil, computes the dot products of four rows of B with
 	// the 8 columns of op(A) packed transposed (see sgemmDot4AVX2): the
 	// transposed-B, m <= 8 case.
@@ -144,6 +149,11 @@ type sgemmKernel struct {
 	// 0 gets rows's bits, rows 1-7 of c are left alone (see
 	// sgemmRows1x96AVX2).
 	rows1 func(ap, b *float32, ldb int, c *float32, nv int)
+	// cols4, when not nil, computes a 2mr×4 tile from two packed panels
+	// of op(A) (the second mr*kc floats on, two floats past it readable)
+	// and the first four columns of a B panel, with the bits half and
+	// mergeTile give those columns: the last, ragged panel when cols <= 4.
+	cols4 sgemmMicro
 	// half, when not nil, is micro for an mr×(nr/2) tile on the first nr/2
 	// columns of the B panel: the last, ragged panel when cols <= nr/2.
 	half sgemmMicro
@@ -510,13 +520,33 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 				}
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
-					bp, ldb := j.panelB(buf, pc, kb, jc, jr, cols, onePass)
+					// The first tile of a full panel packs it (kr.packing)
+					// as it reads B, rather than a pass of its own.
+					fuse := sgemmFusePack && onePass && cols == nr && mb >= mr && kr.packing != nil
+					var bp *float32
+					var ldb int
+					if fuse {
+						_ = buf.b[kb*nr-1] // bounds for the assembly
+						bp, ldb = &buf.b[0], nr
+					} else {
+						bp, ldb = j.panelB(buf, pc, kb, jc, jr, cols, onePass)
+					}
+					if cols <= 4 && kr.cols4 != nil {
+						j.cols4(buf, kb, bp, ldb, ic, mb, jc+jr, cols, beta)
+						continue
+					}
 					ahead := onePass && kb >= sgemmAheadMinKC && kr.pack.prefetch != nil &&
 						jr+sgemmAheadPanels*nr < nb
 					calls := (mb + mr - 1) / mr
 					for ir := 0; ir < mb; ir += mr {
 						if ahead {
 							j.prefetchPanel(pc, kb, jc+jr+sgemmAheadPanels*nr, ir/mr, calls)
+						}
+						if fuse && ir == 0 {
+							_ = j.b[(pc+kb-1)*j.ldb+jc+jr+nr-1] // bounds for the assembly
+							kr.packing(kb, &buf.a[0], &j.b[pc*j.ldb+jc+jr], j.ldb, &j.c[ic*j.ldc+jc+jr], j.ldc,
+								j.alpha, beta, bp)
+							continue
 						}
 						j.tile(buf, kb, &buf.a[ir*kb], bp, ldb, ic+ir, jc+jr, min(mr, mb-ir), cols, beta)
 					}
@@ -560,6 +590,31 @@ func (j *sgemmJob) tile(buf *sgemmBuf, kb int, ap, bp *float32, ldb, i, jj, rows
 	mergeTile(buf.tile, nr, j.c[co:], j.ldc, rows, cols, beta)
 }
 
+// cols4 computes rows [i, i+mb) × the cols <= 4 columns at jj of C, the
+// last panel, from the packed block of op(A) in buf.a: two row panels a
+// call of kr.cols4, which holds eight accumulators where the half kernel
+// holds six and waits on the FMA latency, then a last single panel and an
+// edge tile as tile does. The bits are those of the half kernel and
+// mergeTile, whichever computes a row.
+func (j *sgemmJob) cols4(buf *sgemmBuf, kb int, bp *float32, ldb, i, mb, jj, cols int, beta float32) {
+	kr := j.kr
+	mr := kr.mr
+	ir := 0
+	for ; ir+2*mr <= mb; ir += 2 * mr {
+		_ = buf.a[(ir+2*mr)*kb+1] // bounds for the assembly (it reads two floats on)
+		if cols == 4 {
+			_ = j.c[(i+ir+2*mr-1)*j.ldc+jj+3]
+			kr.cols4(kb, &buf.a[ir*kb], bp, ldb, &j.c[(i+ir)*j.ldc+jj], j.ldc, j.alpha, beta)
+			continue
+		}
+		kr.cols4(kb, &buf.a[ir*kb], bp, ldb, &buf.tile[0], 4, j.alpha, 0)
+		mergeTile(buf.tile, 4, j.c[(i+ir)*j.ldc+jj:], j.ldc, 2*mr, cols, beta)
+	}
+	for ; ir < mb; ir += mr {
+		j.tile(buf, kb, &buf.a[ir*kb], bp, ldb, i+ir, jj, min(mr, mb-ir), cols, beta)
+	}
+}
+
 // sgemmRowWiseMaxK is the longest K for which the packed path walks its
 // tiles along C's rows (each panel of op(A) meets every panel of the B
 // block, then the next) rather than down its columns (each panel of B
@@ -574,6 +629,14 @@ func (j *sgemmJob) tile(buf *sgemmBuf, kb int, ap, bp *float32, ldb, i, jj, rows
 // on 4096x4096 but 0.86x on 128x12544x1152 and 64x50176x576, whose rows
 // fit one block and whose panels of B are packed just before use.
 const sgemmRowWiseMaxK = 64
+
+// sgemmFusePack says whether the first tile of each panel of B packed just
+// before use (onePass) packs it as it reads B in place (kr.packing) rather
+// than packB in a pass of its own; the bits are the same either way (tests
+// turn it off to check that). The separate pass waits on B's rows from
+// memory, 8-9% of 64x50176x576; in-process A/B on Zen 4, 41 pairs:
+// 64x50176x576 1.02x on 1 thread and 1.05x on 2, 128x12544x1152 1.01x.
+var sgemmFusePack = true
 
 // In the onePass case each panel of B (kb rows of nr floats, every row from
 // another part of memory, ldb apart) is packed just before its use, so its

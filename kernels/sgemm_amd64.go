@@ -25,6 +25,20 @@ func sgemmMicro6x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 //go:noescape
 func sgemmMicro6x16DirectAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
+// sgemmMicro6x16PackAVX2 is sgemmMicro6x16DirectAVX2 that also copies the
+// kc×16 panel of B it reads in place to bp (16*kc floats, rows 16 apart).
+//
+//go:noescape
+func sgemmMicro6x16PackAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, bp *float32)
+
+// sgemmMicro12x4AVX2 computes a 12×4 tile, two packed 6-row panels of A
+// times the first four columns of a B panel, for a last panel of at most
+// four columns, with the bits of sgemmMicro6x8AVX2 and mergeTile (see
+// sgemm_avx2_amd64.s); two floats past the second panel must be readable.
+//
+//go:noescape
+func sgemmMicro12x4AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
 // sgemmMicro6x8AVX2 is sgemmMicro6x16AVX2 for a 6×8 tile on the first 8
 // columns of the B panel (the ragged last panel of C); same preconditions
 // with B holding (kc-1)*ldb+8 floats.
@@ -52,6 +66,7 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
+	packing: sgemmMicro6x16PackAVX2, cols4: sgemmMicro12x4AVX2,
 	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, dot8: sgemmDot8AVX2, rows: sgemmRowsAVX2,
 	dot6Far: sgemmDot6FarAVX2, rowsFar: sgemmRowsFarAVX2, dot16: sgemmDot6x16AVX2,
 	rows4: sgemmRows4AVX2, rows4Far: sgemmRows4FarAVX2, rows1: sgemmRows1AVX2,

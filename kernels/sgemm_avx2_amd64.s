@@ -270,6 +270,111 @@ dwithbeta:
 	VZEROUPPER
 	RET
 
+// STEP6PK(ao, po) is STEP6PF that also writes the B row it read to the
+// packed panel at SI+po (see sgemmMicro6x16PackAVX2).
+#define STEP6PK(ao, po) \
+	PREFETCHT0 64(BX)       /* touch B[p][16:32] */ \
+	LOADB                   \
+	VMOVUPS Y12, po(SI)     /* Bp[p][0:8] = b0 */   \
+	VMOVUPS Y13, po+32(SI)  /* Bp[p][8:16] = b1 */  \
+	ROW(ao, Y14, Y0, Y1)    \
+	ROW(ao+4, Y15, Y2, Y3)  \
+	ROW(ao+8, Y14, Y4, Y5)  \
+	ROW(ao+12, Y15, Y6, Y7) \
+	ROW(ao+16, Y14, Y8, Y9) \
+	ROW(ao+20, Y15, Y10, Y11)
+
+// func sgemmMicro6x16PackAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, bp *float32)
+//
+// sgemmMicro6x16PackAVX2 is sgemmMicro6x16DirectAVX2 (same contract and
+// preconditions, same bits) that also packs the B panel it reads in place:
+// Bp[p*16+j] = B[p*ldb+j] for p < kc, j < 16, so that the tiles below this
+// one read the packed panel and no separate pass over B is needed. Bp holds
+// 16*kc floats and does not overlap B, Ap or C.
+// Registers as sgemmMicro6x16AVX2, and SI = &Bp[p*16].
+TEXT ·sgemmMicro6x16PackAVX2(SB), NOSPLIT, $0-64
+	PROLOGUE
+	MOVQ bp+56(FP), SI   // SI = &Bp[0]
+
+	// Warm the C tile's lines while the k loop runs (it is stored last).
+	MOVQ       DI, R8     // R8 = &C[0][0]
+	PREFETCHT0 (R8)       // touch C[0][0:16]
+	PREFETCHT0 63(R8)
+	ADDQ       DX, R8     // R8 = &C[1][0]
+	PREFETCHT0 (R8)
+	PREFETCHT0 63(R8)
+	ADDQ       DX, R8     // R8 = &C[2][0]
+	PREFETCHT0 (R8)
+	PREFETCHT0 63(R8)
+	ADDQ       DX, R8     // R8 = &C[3][0]
+	PREFETCHT0 (R8)
+	PREFETCHT0 63(R8)
+	ADDQ       DX, R8     // R8 = &C[4][0]
+	PREFETCHT0 (R8)
+	PREFETCHT0 63(R8)
+	ADDQ       DX, R8     // R8 = &C[5][0]
+	PREFETCHT0 (R8)
+	PREFETCHT0 63(R8)
+
+	VXORPS Y0, Y0, Y0    // acc[0][0:8] = 0
+	VXORPS Y1, Y1, Y1    // acc[0][8:16] = 0
+	VXORPS Y2, Y2, Y2    // acc[1] = 0
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4    // acc[2] = 0
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6    // acc[3] = 0
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8    // acc[4] = 0
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10 // acc[5] = 0
+	VXORPS Y11, Y11, Y11
+
+	SUBQ $4, CX          // CX = kc - 4: steps left after the next four
+	JLT  ktail4
+
+kloop4: // for ; CX >= 0; CX -= 4: four k steps
+	PREFETCHT0 384(AX)   // A panel 16 steps ahead (it streams from L2)
+	STEP6PK(0, 0)        // k step p
+	STEP6PK(24, 64)      // k step p+1
+	STEP6PK(48, 128)     // k step p+2
+	STEP6PK(72, 192)     // k step p+3
+	ADDQ       $96, AX   // AX = &Ap[(p+4)*6]
+	ADDQ       $256, SI  // SI = &Bp[(p+4)*16]
+	SUBQ       $4, CX    // CX -= 4
+	JGE        kloop4
+
+ktail4:
+	ADDQ $4, CX          // CX = steps left (0..3)
+	JZ   kstore
+
+ktail: // for ; CX > 0; CX--: one k step
+	STEP6PK(0, 0)        // k step p
+	ADDQ  $24, AX        // AX = &Ap[(p+1)*6]
+	ADDQ  $64, SI        // SI = &Bp[(p+1)*16]
+	DECQ  CX             // CX--
+	JNZ   ktail
+
+kstore:
+	SCALARS(kwithbeta)
+	STORE0(Y0, Y1)       // row 0
+	STORE0(Y2, Y3)       // row 1
+	STORE0(Y4, Y5)       // row 2
+	STORE0(Y6, Y7)       // row 3
+	STORE0(Y8, Y9)       // row 4
+	STORE0(Y10, Y11)     // row 5
+	VZEROUPPER
+	RET
+
+kwithbeta:
+	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
+	STOREB(Y0, Y1)       // row 0
+	STOREB(Y2, Y3)       // row 1
+	STOREB(Y4, Y5)       // row 2
+	STOREB(Y6, Y7)       // row 3
+	STOREB(Y8, Y9)       // row 4
+	STOREB(Y10, Y11)     // row 5
+	VZEROUPPER
+	RET
 // func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
 // sgemmMicro1x16AVX2 is sgemmMicro6x16AVX2 for the last 1 rows of C: Ap is
@@ -823,3 +928,122 @@ aloop: // for p := 0; p < 8*nblk; p += 8
 	JNZ     aloop
 	VZEROUPPER
 	RET
+
+// The 4-column kernel below serves the ragged last panel of B when at most
+// four columns remain (n = 16q+4: VGG16's 14×14 layers, 196 columns). The
+// 6×8 half kernel computes eight columns there, four of them padding, in six
+// accumulators, so it waits on the FMA latency; these hold the tile
+// transposed instead, one accumulator a column with a panel's six rows of
+// A in its lanes (lanes 6 and 7 are the next step's values, never stored),
+// two panels at a time, so that eight accumulators hide the latency. A
+// last single panel stays on the half kernel, which makes the same bits. Each sum is the same
+// chain of fused multiply-adds as the half kernel's, and C gets the bits
+// mergeTile gives it: alpha*acc, plus beta*C rounded on its own.
+
+// LOADB4 loads B[p][0..3], broadcast, into Y10..Y13 and advances BX.
+#define LOADB4 \
+	VBROADCASTSS (BX), Y10   /* B[p][0] */ \
+	VBROADCASTSS 4(BX), Y11  /* B[p][1] */ \
+	VBROADCASTSS 8(BX), Y12  /* B[p][2] */ \
+	VBROADCASTSS 12(BX), Y13 /* B[p][3] */ \
+	ADDQ         R11, BX     /* BX = &B[p+1][0] */
+
+// COL4(a, c0, c1, c2, c3) adds the column of A in a times B[p][0..3] to the
+// accumulators c0..c3 (in Go: acc[j][i] += A[i][p]*B[p][j]).
+#define COL4(a, c0, c1, c2, c3) \
+	VFMADD231PS a, Y10, c0 \
+	VFMADD231PS a, Y11, c1 \
+	VFMADD231PS a, Y12, c2 \
+	VFMADD231PS a, Y13, c3
+
+// TRANS4(c0, c1, c2, c3) transposes four column accumulators (lanes =
+// rows 0..7) in place into rows: c0 = row 0 | row 4, c1 = row 1 | row 5,
+// c2 = row 2 | row 6, c3 = row 3 | row 7 (columns 0..3 in each half).
+#define TRANS4(c0, c1, c2, c3) \
+	VUNPCKLPS c1, c0, Y8            /* c0[0] c1[0] c0[1] c1[1] | rows 4, 5 */ \
+	VUNPCKHPS c1, c0, Y9            /* c0[2] c1[2] c0[3] c1[3] | rows 6, 7 */ \
+	VUNPCKLPS c3, c2, Y10                                                     \
+	VUNPCKHPS c3, c2, Y11                                                     \
+	VSHUFPS   $0x44, Y10, Y8, c0    /* row 0 | row 4 */                      \
+	VSHUFPS   $0xEE, Y10, Y8, c1    /* row 1 | row 5 */                      \
+	VSHUFPS   $0x44, Y11, Y9, c2    /* row 2 | row 6 */                      \
+	VSHUFPS   $0xEE, Y11, Y9, c3    /* row 3 | row 7 */
+
+// ROW4(x) stores a row of four: C[i][0:4] = alpha*x; i++.
+#define ROW4(x) \
+	VMULPS  X14, x, x \
+	VMOVUPS x, (R8)   \
+	ADDQ    DX, R8
+
+// ROW4B(x) updates a row of four as mergeTile does (the product rounded
+// first): C[i][0:4] = alpha*x + beta*C[i][0:4]; i++.
+#define ROW4B(x) \
+	VMULPS  X14, x, x     \
+	VMULPS  (R8), X15, X12 \
+	VADDPS  X12, x, x     \
+	VMOVUPS x, (R8)       \
+	ADDQ    DX, R8
+
+// STORE6x4(c0, .., c3, y0, y1, x0, .., x3, ROW) transposes the accumulators
+// of six rows (y0, y1 = c0, c1; x0..x3 their low halves) and stores them with
+// ROW (ROW4 or ROW4B) from R8 on.
+#define STORE6x4(c0, c1, c2, c3, y0, y1, x0, x1, x2, x3, ROW) \
+	TRANS4(c0, c1, c2, c3)     \
+	VEXTRACTF128 $1, y0, X8    /* row 4 (first: VEX ops on x0 clear y0's top) */ \
+	VEXTRACTF128 $1, y1, X9    /* row 5 */ \
+	ROW(x0)                    \
+	ROW(x1)                    \
+	ROW(x2)                    \
+	ROW(x3)                    \
+	ROW(X8)                    \
+	ROW(X9)
+
+// func sgemmMicro12x4AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro12x4AVX2 computes the 12×4 tile C = alpha*Ap·B + beta*C for two
+// packed 6-row panels of A, the second 6*kc floats after the first (as
+// packA lays them out), and the first four columns of a B panel with rows
+// ldb floats apart; C is not read when beta == ±0. Preconditions: kc >= 1;
+// the panels hold 6*kc floats each and two more floats after the second
+// are readable (the last step loads eight); B holds (kc-1)*ldb+4 floats;
+// the 12×4 tile of C is in bounds; the CPU has AVX2 and FMA.
+// Registers: AX = &Ap0[p*6], R9 = &Ap1[p*6], BX = &B[p][0], R11 = ldb*4,
+// CX = steps left, DX = ldc*4, DI = &C[0][0]; Y0..Y3 the columns of rows
+// 0-5, Y4..Y7 of rows 6-11, Y8/Y9 the two panels' column p, Y10..Y13 B[p][j].
+TEXT ·sgemmMicro12x4AVX2(SB), NOSPLIT, $0-56
+	PROLOGUE
+	LEAQ (CX)(CX*2), R9  // R9 = 3*kc
+	LEAQ (AX)(R9*8), R9  // R9 = &Ap0[6*kc] = &Ap1[0]
+	VXORPS Y0, Y0, Y0    // acc[0][rows 0-5] = 0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4    // acc[0][rows 6-11] = 0
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+
+q12loop: // for p := 0; p < kc; p++
+	VMOVUPS (AX), Y8     // Ap0[p*6 : p*6+8]: rows 0-5 of column p (and two more)
+	VMOVUPS (R9), Y9     // Ap1[p*6 : p*6+8]: rows 6-11
+	LOADB4
+	COL4(Y8, Y0, Y1, Y2, Y3)
+	COL4(Y9, Y4, Y5, Y6, Y7)
+	ADDQ $24, AX         // AX = &Ap0[(p+1)*6]
+	ADDQ $24, R9         // R9 = &Ap1[(p+1)*6]
+	DECQ CX
+	JNZ  q12loop
+
+	SCALARS(q12beta)
+	STORE6x4(Y0, Y1, Y2, Y3, Y0, Y1, X0, X1, X2, X3, ROW4)
+	STORE6x4(Y4, Y5, Y6, Y7, Y4, Y5, X4, X5, X6, X7, ROW4)
+	VZEROUPPER
+	RET
+
+q12beta:
+	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
+	STORE6x4(Y0, Y1, Y2, Y3, Y0, Y1, X0, X1, X2, X3, ROW4B)
+	STORE6x4(Y4, Y5, Y6, Y7, Y4, Y5, X4, X5, X6, X7, ROW4B)
+	VZEROUPPER
+	RET
+

@@ -24,7 +24,7 @@ func (kr *sgemmKernel) getBuf() *sgemmBuf {
 func (kr *sgemmKernel) newBuf() *sgemmBuf {
 	kc, mc, nc := kr.kc, kr.mc, kr.nc
 	return &sgemmBuf{
-		a:    alignedFloats(mc * kc),
+		a:    alignedFloats(mc*kc + 8), // the 4-column kernel reads two floats on
 		b:    alignedFloats((nc + kr.nr - 1) / kr.nr * panelStride(kc, kr.nr)),
 		tile: alignedFloats(kr.mr * kr.nr),
 	}
