@@ -46,6 +46,11 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 				// 29-46 GB/s from cache and 10-12 from memory (1 KiB of
 				// each row, rows 18 KiB apart), the same with twelve rows
 				// at a time; operands on 2 MiB pages: 1.00-1.03x (Zen 4).
+				// Nor did a 6x16 kernel that asks for the next block's rows
+				// itself, a line every four k steps, 6 or 17 lines a tile
+				// (packA fell to 4-5% of the profile, the kernel slowed):
+				// 0.99-1.03x on 512x196x4608, 1.01-1.02x on 512x784x4608,
+				// 1 and 2 threads, 41 pairs.
 				packA(&kr.pack, buf.a, j.transA, j.a, j.lda, ic, mb, pc, kb, mr, kr.edge != nil)
 				if rowWise {
 					for ir := 0; ir < mb; ir += mr {
