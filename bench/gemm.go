@@ -49,6 +49,14 @@ type GemmConfig struct {
 	// count, which sizes gonum's own parallelism, and so does gocnn for the
 	// duration of the run.
 	Peer string
+	// Base, when positive, is a worker count to time each run against:
+	// every timed run follows a timed run at Base workers (each after an
+	// untimed one at its own count, as with a peer), and the result's
+	// Speedup is the median over these pairs of the Base run's time over
+	// this one's. On a shared machine the load from other processes drifts
+	// within a minute, so pairs taken together give a steadier scaling
+	// figure than two medians taken one after the other.
+	Base int
 }
 
 // GemmResult is the outcome of RunGemm, one JSON object per shape.
@@ -90,8 +98,9 @@ type GemmResult struct {
 	// micro-kernel, workers and cache blocks ("path=packed
 	// kernel=avx2:6x16 workers=2 grid=1x2 kc=192 mc=288 nc=4096").
 	Impl string `json:"impl"`
-	// Speedup, set by callers that run a shape at several thread counts,
-	// is GFLOPS over the same shape's GFLOPS at the first count.
+	// Base and Speedup are set when GemmConfig.Base named a worker count:
+	// the median over the pairs of the Base run's time over this run's.
+	Base    int     `json:"base_threads,omitempty"`
 	Speedup float64 `json:"speedup,omitempty"`
 }
 
@@ -109,7 +118,7 @@ func (r GemmResult) String() string {
 		s += fmt.Sprintf(", %.2fx %s (%.1f GFLOP/s, paired runs)", r.PeerSpeedup, r.Peer, r.PeerGFLOPS)
 	}
 	if r.Speedup > 0 {
-		s += fmt.Sprintf(", %.2fx the GFLOP/s at the first thread count", r.Speedup)
+		s += fmt.Sprintf(", %.2fx the speed on %d thread(s) (paired runs)", r.Speedup, r.Base)
 	}
 	if r.Impl != "" {
 		s += "; " + r.Impl
@@ -124,8 +133,8 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 	if cfg.M <= 0 || cfg.N <= 0 || cfg.K <= 0 {
 		return GemmResult{}, fmt.Errorf("bench gemm: sizes must be positive, got m=%d n=%d k=%d", cfg.M, cfg.N, cfg.K)
 	}
-	if cfg.Threads < 0 {
-		return GemmResult{}, fmt.Errorf("bench gemm: threads must be >= 0, got %d", cfg.Threads)
+	if cfg.Threads < 0 || cfg.Base < 0 {
+		return GemmResult{}, fmt.Errorf("bench gemm: threads must be >= 0, got %d (base %d)", cfg.Threads, cfg.Base)
 	}
 	if cfg.ISA != "" {
 		isa, err := kernels.ParseISA(cfg.ISA)
@@ -176,20 +185,33 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 	if l3 := kernels.Info().L3; !cfg.NoPeak && bytes > max(l3, 8<<20) {
 		probe = kernels.NewReadProbe(bytes, kernels.Threads())
 	}
-	var times, reads, shares, peerTimes, ratios []float64
+	workers := kernels.Threads()
+	var times, reads, shares, peerTimes, ratios, baseRatios []float64
 	start := time.Now()
 	for len(times) < 1000 && (len(times) < cfg.Reps || time.Since(start) < cfg.MinTime) {
+		tb := 0.0
+		if cfg.Base > 0 {
+			kernels.SetThreads(cfg.Base)
+			call() // warm at Base workers
+			t0 := time.Now()
+			call()
+			tb = time.Since(t0).Seconds()
+			kernels.SetThreads(workers)
+		}
 		gbs := 0.0
 		if probe != nil {
 			gbs = probe.Pass()
 		}
-		if peer != nil {
-			call() // warm again after the peer's run
+		if peer != nil || cfg.Base > 0 {
+			call() // warm again after the peer's or the Base run
 		}
 		t0 := time.Now()
 		call()
 		t := time.Since(t0).Seconds()
 		times = append(times, t)
+		if cfg.Base > 0 {
+			baseRatios = append(baseRatios, tb/t)
+		}
 		if probe != nil {
 			reads = append(reads, gbs)
 			shares = append(shares, float64(bytes)/(gbs*1e9)/t)
@@ -225,6 +247,10 @@ func RunGemm(cfg GemmConfig) (GemmResult, error) {
 		r.Peer = cfg.Peer
 		r.PeerGFLOPS = flops / median(peerTimes) / 1e9
 		r.PeerSpeedup = median(ratios)
+	}
+	if cfg.Base > 0 {
+		r.Base = cfg.Base
+		r.Speedup = median(baseRatios)
 	}
 	if probe != nil {
 		r.ReadGBs = median(reads)

@@ -136,3 +136,22 @@ func TestRunGemmPeer(t *testing.T) {
 	assert.Empty(t, r.Peer)
 	assert.NotContains(t, r.String(), "paired")
 }
+
+// TestRunGemmBase checks the runs paired with a base worker count: the
+// speedup of one thread over one thread is about 1, the line and the JSON
+// say what it was timed against, and the worker count is restored.
+func TestRunGemmBase(t *testing.T) {
+	threads := kernels.Threads()
+	r, err := RunGemm(GemmConfig{M: 64, N: 64, K: 64, Threads: 1, Base: 1, Reps: 9, MinTime: 1, NoPeak: true})
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.Base)
+	assert.InDelta(t, 1, r.Speedup, 0.5, "the same worker count either side of a pair")
+	assert.Contains(t, r.String(), "the speed on 1 thread(s) (paired runs)")
+	js, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.Contains(t, string(js), `"base_threads":1`)
+	assert.Equal(t, threads, kernels.Threads(), "worker count not restored")
+
+	_, err = RunGemm(GemmConfig{M: 8, N: 8, K: 8, Base: -1})
+	assert.Error(t, err)
+}

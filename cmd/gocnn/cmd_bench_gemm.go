@@ -49,7 +49,10 @@ median pass; mem_ceiling_gflops; mem_percent). Without
 -m/-n/-k it runs the standard set: squares 256-2048, VGG16's convolutions as
 GEMM and its fully-connected layers at batch 8. With a list of thread counts
 (-threads 1,2,4,8) each shape runs at each count in turn, and the results
-after the first also give the speedup over the first count's (JSON: speedup).
+after the first also give the speedup over the first count: each of their
+timed runs follows one at the first count, and the speedup is the median over
+these pairs of the first count's time over theirs (JSON: base_threads,
+speedup).
 With -peer gonum, gonum's pure-Go Sgemm runs on the same operands right after
 each of gocnn's runs, both with GOMAXPROCS set to the worker count and each
 timed run after an untimed one of the same implementation (so both are timed
@@ -85,19 +88,20 @@ figures.
 	enc := json.NewEncoder(os.Stdout)
 	peaks := map[int]float64{} // the FMA probe's figure per thread count, measured once
 	for _, s := range shapes {
-		first := 0.0
 		for i, t := range counts {
+			base := 0 // the first count, which the later ones are timed against
+			if i > 0 {
+				base = counts[0]
+				if base == 0 {
+					base = kernels.Threads()
+				}
+			}
 			r, err := bench.RunGemm(bench.GemmConfig{M: s[0], N: s[1], K: s[2], TransA: *transA, TransB: *transB,
-				Threads: t, ISA: *isa, Reps: *reps, NoPeak: *noPeak, Peak: peaks[t], Peer: *peer})
+				Threads: t, ISA: *isa, Reps: *reps, NoPeak: *noPeak, Peak: peaks[t], Peer: *peer, Base: base})
 			if err != nil {
 				return fail("bench gemm", errors.New(strings.TrimPrefix(err.Error(), "bench gemm: ")), "")
 			}
 			peaks[t] = r.PeakGFLOPS
-			if i == 0 {
-				first = r.GFLOPS
-			} else {
-				r.Speedup = r.GFLOPS / first
-			}
 			if *asJSON {
 				_ = enc.Encode(r)
 			} else {
