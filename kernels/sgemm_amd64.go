@@ -145,8 +145,23 @@ func sgemmMicro1x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, a
 //go:noescape
 func sgemmMicro14x16AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
+// sgemmMicro14x32PackAVX512 is sgemmMicro14x32AVX512 for a B read in place
+// that also copies the kc×32 panel it reads to bp (same bits; see
+// sgemm_avx512_amd64.s).
+//
+//go:noescape
+func sgemmMicro14x32PackAVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, bp *float32)
+
+// sgemmMicro28x4AVX512 is sgemmMicro12x4AVX2's twin for two 14-row panels
+// (see sgemm_avx512_amd64.s): the last panel of B when at most four columns
+// remain, with the bits of sgemmMicro14x16AVX512 and mergeTile.
+//
+//go:noescape
+func sgemmMicro28x4AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+
 var avx512Kernel = sgemmKernel{
 	name: "avx512", mr: 14, nr: 32, micro: sgemmMicro14x32AVX512, half: sgemmMicro14x16AVX512,
+	packing: sgemmMicro14x32PackAVX512, cols4: sgemmMicro28x4AVX512,
 	// Its B panel streams from L2 well enough: on Zen 4, 1024^3 on one
 	// thread ran 67-69 GFLOP/s with kc=128 (half of L1), 78 with 256, 84-88
 	// with 384 and 92-94 with 512 (mc=140), the AVX2 kernel's speed.

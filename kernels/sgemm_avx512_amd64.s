@@ -228,6 +228,130 @@ zbeta_14:
 	VZEROUPPER
 	RET
 
+// ZROWS14(o) accumulates the 14 tile rows of one k step, Ap[o/4 : o/4+14].
+#define ZROWS14(o) \
+	ZROW(o, Z30, Z0, Z1)       \
+	ZROW(o+4, Z31, Z2, Z3)     \
+	ZROW(o+8, Z30, Z4, Z5)     \
+	ZROW(o+12, Z31, Z6, Z7)    \
+	ZROW(o+16, Z30, Z8, Z9)    \
+	ZROW(o+20, Z31, Z10, Z11)  \
+	ZROW(o+24, Z30, Z12, Z13)  \
+	ZROW(o+28, Z31, Z14, Z15)  \
+	ZROW(o+32, Z30, Z16, Z17)  \
+	ZROW(o+36, Z31, Z18, Z19)  \
+	ZROW(o+40, Z30, Z20, Z21)  \
+	ZROW(o+44, Z31, Z22, Z23)  \
+	ZROW(o+48, Z30, Z24, Z25)  \
+	ZROW(o+52, Z31, Z26, Z27)
+
+// ZLOADBPK(po) is ZLOADB that first asks for the next panel's part of row
+// p and then also writes the row it read to the packed panel at SI+po.
+#define ZLOADBPK(po) \
+	PREFETCHT0 128(BX)       /* touch B[p][32:48] */  \
+	PREFETCHT0 191(BX)       /* and B[p][63]'s line */ \
+	ZLOADB                   \
+	VMOVUPS    Z28, po(SI)   /* Bp[p][0:16] = b0 */   \
+	VMOVUPS    Z29, po+64(SI) /* Bp[p][16:32] = b1 */
+
+// func sgemmMicro14x32PackAVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, bp *float32)
+//
+// sgemmMicro14x32PackAVX512 is sgemmMicro14x32AVX512 (same contract and
+// preconditions, same bits) for a B read in place that also packs the
+// panel it reads: Bp[p*32+j] = B[p*ldb+j] for p < kc, j < 32, so that the
+// tiles below this one read the packed panel and no separate pass over B
+// is needed (see sgemmMicro6x16PackAVX2). Bp holds 32*kc floats and
+// overlaps none of B, Ap or C.
+// Registers as sgemmMicro14x32AVX512, and SI = &Bp[p*32].
+TEXT ·sgemmMicro14x32PackAVX512(SB), NOSPLIT, $0-64
+	ZPROLOGUE
+	MOVQ bp+56(FP), SI   // SI = &Bp[0]
+	VPXORD Z0, Z0, Z0    // acc = 0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	SUBQ $2, CX          // CX = kc - 2: steps left after the next two
+	JLT  zktail
+
+zkloop: // for ; CX >= 0; CX -= 2: two k steps
+	PREFETCHT0 448(AX)   // A panel 8 steps ahead (it streams from L2)
+	ZLOADBPK(0)          // b0, b1 = B[p][0:32], packed; p++
+	ZROWS14(0)           // acc[i] += Ap[p*14+i]*b
+	ZLOADBPK(128)        // b0, b1 = B[p+1][0:32], packed; p++
+	ZROWS14(56)          // acc[i] += Ap[(p+1)*14+i]*b
+	ADDQ $112, AX        // AX = &Ap[(p+2)*14]
+	ADDQ $256, SI        // SI = &Bp[(p+2)*32]
+	SUBQ $2, CX          // CX -= 2
+	JGE  zkloop
+
+zktail:
+	ADDQ $2, CX          // CX = steps left (0..1)
+	JZ   zkstore
+	ZLOADBPK(0)          // the last, odd step
+	ZROWS14(0)
+
+zkstore:
+	ZSCALARS(zkbeta)
+	ZSTORE0(Z0, Z1)      // row 0
+	ZSTORE0(Z2, Z3)      // row 1
+	ZSTORE0(Z4, Z5)      // row 2
+	ZSTORE0(Z6, Z7)      // row 3
+	ZSTORE0(Z8, Z9)      // row 4
+	ZSTORE0(Z10, Z11)    // row 5
+	ZSTORE0(Z12, Z13)    // row 6
+	ZSTORE0(Z14, Z15)    // row 7
+	ZSTORE0(Z16, Z17)    // row 8
+	ZSTORE0(Z18, Z19)    // row 9
+	ZSTORE0(Z20, Z21)    // row 10
+	ZSTORE0(Z22, Z23)    // row 11
+	ZSTORE0(Z24, Z25)    // row 12
+	ZSTORE0(Z26, Z27)    // row 13
+	VZEROUPPER
+	RET
+
+zkbeta:
+	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
+	ZSTOREB(Z0, Z1)      // row 0
+	ZSTOREB(Z2, Z3)      // row 1
+	ZSTOREB(Z4, Z5)      // row 2
+	ZSTOREB(Z6, Z7)      // row 3
+	ZSTOREB(Z8, Z9)      // row 4
+	ZSTOREB(Z10, Z11)    // row 5
+	ZSTOREB(Z12, Z13)    // row 6
+	ZSTOREB(Z14, Z15)    // row 7
+	ZSTOREB(Z16, Z17)    // row 8
+	ZSTOREB(Z18, Z19)    // row 9
+	ZSTOREB(Z20, Z21)    // row 10
+	ZSTOREB(Z22, Z23)    // row 11
+	ZSTOREB(Z24, Z25)    // row 12
+	ZSTOREB(Z26, Z27)    // row 13
+	VZEROUPPER
+	RET
+
 // func sgemmMicro13x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
 // sgemmMicro13x32AVX512 is sgemmMicro14x32AVX512 for the last 13 rows of C: Ap is a
@@ -1102,5 +1226,147 @@ b32panel: // for q := 0; q < panels; q++
 	SUBQ $-128, DI        // DI = &dst[(p+1)*32]
 	DECQ CX
 	JNZ  b32row
+	VZEROUPPER
+	RET
+
+// The 4-column kernel below is sgemmMicro12x4AVX2's twin (see
+// sgemm_avx2_amd64.s) for 14-row panels: the tile held transposed, one
+// accumulator a column with a panel's 14 rows of A in its lanes (lanes 14
+// and 15 are the next step's values, never stored), two panels at a time,
+// so that eight accumulators hide the FMA latency where the 14×16 half
+// kernel computes 16 columns for at most four. The sums are the half
+// kernel's chains and C gets mergeTile's bits.
+
+// ZB4 loads B[p][0..3], broadcast, into Z10..Z13 and advances BX.
+#define ZB4 \
+	VBROADCASTSS (BX), Z10   /* B[p][0] */ \
+	VBROADCASTSS 4(BX), Z11  /* B[p][1] */ \
+	VBROADCASTSS 8(BX), Z12  /* B[p][2] */ \
+	VBROADCASTSS 12(BX), Z13 /* B[p][3] */ \
+	ADDQ         R11, BX     /* BX = &B[p+1][0] */
+
+// ZCOL4(a, c0, c1, c2, c3) adds the column of A in a times B[p][0..3] to
+// the accumulators c0..c3 (in Go: acc[j][i] += A[i][p]*B[p][j]).
+#define ZCOL4(a, c0, c1, c2, c3) \
+	VFMADD231PS a, Z10, c0 \
+	VFMADD231PS a, Z11, c1 \
+	VFMADD231PS a, Z12, c2 \
+	VFMADD231PS a, Z13, c3
+
+// ZTRANS4(c0, c1, c2, c3) transposes four column accumulators within each
+// 128-bit lane: afterwards lane L of ci holds row 4L+i's four columns.
+#define ZTRANS4(c0, c1, c2, c3) \
+	VUNPCKLPS c1, c0, Z8         \
+	VUNPCKHPS c1, c0, Z9         \
+	VUNPCKLPS c3, c2, Z10        \
+	VUNPCKHPS c3, c2, Z11        \
+	VSHUFPS   $0x44, Z10, Z8, c0 \
+	VSHUFPS   $0xEE, Z10, Z8, c1 \
+	VSHUFPS   $0x44, Z11, Z9, c2 \
+	VSHUFPS   $0xEE, Z11, Z9, c3
+
+// ZR4(x) stores a row of four: C[i][0:4] = alpha*x; i++ (alpha in X14).
+#define ZR4(x) \
+	VMULPS  X14, x, x \
+	VMOVUPS x, (R8)   \
+	ADDQ    DX, R8
+
+// ZR4B(x) is ZR4 plus beta*C rounded on its own, as mergeTile adds it
+// (beta in X15).
+#define ZR4B(x) \
+	VMULPS  X14, x, x      \
+	VMULPS  (R8), X15, X13 \
+	VADDPS  X13, x, x      \
+	VMOVUPS x, (R8)        \
+	ADDQ    DX, R8
+
+// ZLANE(L, c, ROW) stores lane L of accumulator c as one row with ROW.
+#define ZLANE(L, c, ROW) \
+	VEXTRACTF32X4 $L, c, X12 \
+	ROW(X12)
+
+// ZSTORE14x4(c0, c1, c2, c3, x0, x1, x2, x3, ROW) stores the 14 rows of one
+// panel from R9 on: lanes 1-3 (rows 4-13) first, then lane 0 (rows 0-3)
+// from the low halves x0..x3, whose VEX-encoded updates clear the rest.
+#define ZSTORE14x4(c0, c1, c2, c3, x0, x1, x2, x3, ROW) \
+	ZTRANS4(c0, c1, c2, c3)         \
+	LEAQ (R9)(DX*4), R8  /* row 4 */ \
+	ZLANE(1, c0, ROW)               \
+	ZLANE(1, c1, ROW)               \
+	ZLANE(1, c2, ROW)               \
+	ZLANE(1, c3, ROW)               \
+	ZLANE(2, c0, ROW)               \
+	ZLANE(2, c1, ROW)               \
+	ZLANE(2, c2, ROW)               \
+	ZLANE(2, c3, ROW)               \
+	ZLANE(3, c0, ROW)               \
+	ZLANE(3, c1, ROW)               \
+	MOVQ R9, R8          /* row 0 */ \
+	ROW(x0)                         \
+	ROW(x1)                         \
+	ROW(x2)                         \
+	ROW(x3)
+
+// func sgemmMicro28x4AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+//
+// sgemmMicro28x4AVX512 computes the 28×4 tile C = alpha*Ap·B + beta*C for
+// two packed 14-row panels of A, the second 14*kc floats after the first,
+// and the first four columns of a B panel with rows ldb floats apart; C is
+// not read when beta == ±0. Preconditions: kc >= 1; the panels hold 14*kc
+// floats each and two more floats after the second are readable; B holds
+// (kc-1)*ldb+4 floats; the 28×4 tile of C is in bounds; AVX-512F.
+// Registers: AX = &Ap0[p*14], SI = &Ap1[p*14], BX = &B[p][0], R11 = ldb*4,
+// CX = steps left, DX = ldc*4, DI = &C[0][0], R9 = the panel's first row of
+// C while storing; Z0..Z3 the columns of rows 0-13, Z4..Z7 of rows 14-27,
+// Z8/Z9 the two panels' column p, Z10..Z13 B[p][j]; X14/X15 alpha/beta.
+TEXT ·sgemmMicro28x4AVX512(SB), NOSPLIT, $0-56
+	MOVQ kc+0(FP), CX    // CX = kc
+	MOVQ a+8(FP), AX     // AX = &Ap0[0]
+	MOVQ b+16(FP), BX    // BX = &B[0][0]
+	MOVQ ldb+24(FP), R11 // R11 = ldb
+	SHLQ $2, R11         // R11 = ldb*4 (bytes)
+	MOVQ c+32(FP), DI    // DI = &C[0][0]
+	MOVQ ldc+40(FP), DX  // DX = ldc
+	SHLQ $2, DX          // DX = ldc*4 (bytes)
+	IMUL3Q $56, CX, SI   // SI = 14*kc*4: one panel in bytes
+	ADDQ AX, SI          // SI = &Ap1[0]
+	VPXORD Z0, Z0, Z0    // acc = 0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+
+zq28loop: // for p := 0; p < kc; p++
+	VMOVUPS (AX), Z8     // Ap0[p*14 : p*14+16]: rows 0-13 of column p (and two more)
+	VMOVUPS (SI), Z9     // Ap1[p*14 : p*14+16]: rows 14-27
+	ZB4
+	ZCOL4(Z8, Z0, Z1, Z2, Z3)
+	ZCOL4(Z9, Z4, Z5, Z6, Z7)
+	ADDQ $56, AX         // AX = &Ap0[(p+1)*14]
+	ADDQ $56, SI         // SI = &Ap1[(p+1)*14]
+	DECQ CX
+	JNZ  zq28loop
+
+	VBROADCASTSS alpha+48(FP), X14 // X14 = alpha
+	MOVQ         DI, R9            // R9 = &C[0][0]
+	MOVL         beta+52(FP), R10  // R10 = bits of beta
+	TESTL        $0x7fffffff, R10  // beta == ±0 ?
+	JNZ          zq28beta
+	ZSTORE14x4(Z0, Z1, Z2, Z3, X0, X1, X2, X3, ZR4)
+	IMUL3Q $14, DX, R10  // R10 = 14 rows of C in bytes
+	ADDQ  R10, R9        // R9 = &C[14][0]
+	ZSTORE14x4(Z4, Z5, Z6, Z7, X4, X5, X6, X7, ZR4)
+	VZEROUPPER
+	RET
+
+zq28beta:
+	VBROADCASTSS beta+52(FP), X15 // X15 = beta
+	ZSTORE14x4(Z0, Z1, Z2, Z3, X0, X1, X2, X3, ZR4B)
+	IMUL3Q $14, DX, R10  // R10 = 14 rows of C in bytes
+	ADDQ  R10, R9        // R9 = &C[14][0]
+	ZSTORE14x4(Z4, Z5, Z6, Z7, X4, X5, X6, X7, ZR4B)
 	VZEROUPPER
 	RET
