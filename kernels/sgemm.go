@@ -103,10 +103,10 @@ type sgemmKernel struct {
 	micro sgemmMicro
 	// direct, when not nil, replaces micro for a B read in place.
 	direct sgemmMicro
-	// packing, when not nil, is direct that also copies the kc×nr panel of
-	// B it reads to bp (rows nr apart), with micro's bits: the first tile
-	// of a panel packed just before use (onePass), so that packing it
-	// costs no pass of its own.
+	// packing, when not nil, is micro for a B read in place (rows ldb
+	// apart) that also copies the kc×nr panel it reads to bp (rows nr
+	// apart), with micro's bits: the first tile of a panel packed just
+	// before use (onePass), so that packing it costs no pass of its own.
 	packing func(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, bp *float32)
 	// dot, when not nil, computes the dot products of four rows of B with
 	// the 8 columns of op(A) packed transposed (see sgemmDot4AVX2): the
