@@ -143,13 +143,28 @@ func (j *sgemmJob) panel(buf *sgemmBuf, p, dir int) {
 	mr, nr := kr.mr, kr.nr
 	jj := p * nr
 	cols := min(nr, j.n-jj)
-	packB(&kr.pack, buf.b, false, j.b, j.ldb, 0, j.k, jj, cols, nr)
+	// As in block: a full panel is packed by its first tile (kr.packing),
+	// a last one of at most four columns goes to kr.cols4.
+	fuse := sgemmFusePack && cols == nr && j.m >= mr && kr.packing != nil
+	if !fuse {
+		packB(&kr.pack, buf.b, false, j.b, j.ldb, 0, j.k, jj, cols, nr)
+	}
+	if cols <= 4 && kr.cols4 != nil {
+		j.cols4(buf, j.k, &buf.b[0], nr, 0, j.m, jj, cols, j.beta)
+		return
+	}
 	next := jj + dir*sgemmAheadPanels*nr
 	ahead := j.k >= sgemmAheadMinKC && kr.pack.prefetch != nil && next >= 0 && next+nr <= j.n
 	calls := (j.m + mr - 1) / mr
 	for ir := 0; ir < j.m; ir += mr {
 		if ahead {
 			j.prefetchPanel(0, j.k, next, ir/mr, calls)
+		}
+		if fuse && ir == 0 {
+			_ = j.b[(j.k-1)*j.ldb+jj+nr-1] // bounds for the assembly
+			_ = buf.b[j.k*nr-1]
+			kr.packing(j.k, &buf.a[0], &j.b[jj], j.ldb, &j.c[jj], j.ldc, j.alpha, j.beta, &buf.b[0])
+			continue
 		}
 		j.tile(buf, j.k, &buf.a[ir*j.k], &buf.b[0], nr, ir, jj, min(mr, j.m-ir), cols, j.beta)
 	}
