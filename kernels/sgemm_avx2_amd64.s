@@ -72,6 +72,54 @@
 	VMOVUPS     hi, 32(R8)      /* C[i][8:16] = hi */         \
 	ADDQ        DX, R8          /* i++ */
 
+// WARMC6 asks for the six rows of the C tile (two lines each), which the
+// kernel stores after its k loop, so that they are near by then. It leaves
+// R8 on row 5.
+#define WARMC6 \
+	MOVQ       DI, R8  /* R8 = &C[0][0] */ \
+	PREFETCHT0 (R8)                      \
+	PREFETCHT0 63(R8)                    \
+	ADDQ       DX, R8  /* row 1 */         \
+	PREFETCHT0 (R8)                      \
+	PREFETCHT0 63(R8)                    \
+	ADDQ       DX, R8  /* row 2 */         \
+	PREFETCHT0 (R8)                      \
+	PREFETCHT0 63(R8)                    \
+	ADDQ       DX, R8  /* row 3 */         \
+	PREFETCHT0 (R8)                      \
+	PREFETCHT0 63(R8)                    \
+	ADDQ       DX, R8  /* row 4 */         \
+	PREFETCHT0 (R8)                      \
+	PREFETCHT0 63(R8)                    \
+	ADDQ       DX, R8  /* row 5 */         \
+	PREFETCHT0 (R8)                      \
+	PREFETCHT0 63(R8)
+
+// ZERO12 clears the twelve accumulators of a 6×16 tile.
+#define ZERO12 \
+	VXORPS Y0, Y0, Y0    \
+	VXORPS Y1, Y1, Y1    \
+	VXORPS Y2, Y2, Y2    \
+	VXORPS Y3, Y3, Y3    \
+	VXORPS Y4, Y4, Y4    \
+	VXORPS Y5, Y5, Y5    \
+	VXORPS Y6, Y6, Y6    \
+	VXORPS Y7, Y7, Y7    \
+	VXORPS Y8, Y8, Y8    \
+	VXORPS Y9, Y9, Y9    \
+	VXORPS Y10, Y10, Y10 \
+	VXORPS Y11, Y11, Y11
+
+// STORE6x16(ST) stores the six rows of a 6×16 tile with ST (STORE0 or
+// STOREB) from R8 on.
+#define STORE6x16(ST) \
+	ST(Y0, Y1)   \
+	ST(Y2, Y3)   \
+	ST(Y4, Y5)   \
+	ST(Y6, Y7)   \
+	ST(Y8, Y9)   \
+	ST(Y10, Y11)
+
 // PROLOGUE loads the arguments (shared frame layout of all kernels below).
 #define PROLOGUE \
 	MOVQ kc+0(FP), CX   /* CX = kc */              \
@@ -104,38 +152,8 @@
 TEXT ·sgemmMicro6x16AVX2(SB), NOSPLIT, $0-56
 	PROLOGUE
 
-	// Warm the C tile's lines while the k loop runs (it is stored last).
-	MOVQ       DI, R8     // R8 = &C[0][0]
-	PREFETCHT0 (R8)       // touch C[0][0:16]
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[1][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[2][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[3][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[4][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[5][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-
-	VXORPS Y0, Y0, Y0    // acc[0][0:8] = 0
-	VXORPS Y1, Y1, Y1    // acc[0][8:16] = 0
-	VXORPS Y2, Y2, Y2    // acc[1] = 0
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4    // acc[2] = 0
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6    // acc[3] = 0
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8    // acc[4] = 0
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10 // acc[5] = 0
-	VXORPS Y11, Y11, Y11
+	WARMC6               // C's six rows asked for, stored last
+	ZERO12               // acc = 0
 
 	SUBQ $4, CX          // CX = kc - 4: steps left after the next four
 	JLT  tail4
@@ -162,23 +180,13 @@ tail: // for ; CX > 0; CX--: one k step
 
 store:
 	SCALARS(withbeta)
-	STORE0(Y0, Y1)       // row 0
-	STORE0(Y2, Y3)       // row 1
-	STORE0(Y4, Y5)       // row 2
-	STORE0(Y6, Y7)       // row 3
-	STORE0(Y8, Y9)       // row 4
-	STORE0(Y10, Y11)     // row 5
+	STORE6x16(STORE0)    // C = alpha*acc
 	VZEROUPPER
 	RET
 
 withbeta:
 	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
-	STOREB(Y0, Y1)       // row 0
-	STOREB(Y2, Y3)       // row 1
-	STOREB(Y4, Y5)       // row 2
-	STOREB(Y6, Y7)       // row 3
-	STOREB(Y8, Y9)       // row 4
-	STOREB(Y10, Y11)     // row 5
+	STORE6x16(STOREB)    // C = alpha*acc + beta*C
 	VZEROUPPER
 	RET
 
@@ -192,38 +200,8 @@ withbeta:
 TEXT ·sgemmMicro6x16DirectAVX2(SB), NOSPLIT, $0-56
 	PROLOGUE
 
-	// Warm the C tile's lines while the k loop runs (it is stored last).
-	MOVQ       DI, R8     // R8 = &C[0][0]
-	PREFETCHT0 (R8)       // touch C[0][0:16]
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[1][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[2][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[3][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[4][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[5][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-
-	VXORPS Y0, Y0, Y0    // acc[0][0:8] = 0
-	VXORPS Y1, Y1, Y1    // acc[0][8:16] = 0
-	VXORPS Y2, Y2, Y2    // acc[1] = 0
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4    // acc[2] = 0
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6    // acc[3] = 0
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8    // acc[4] = 0
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10 // acc[5] = 0
-	VXORPS Y11, Y11, Y11
+	WARMC6               // C's six rows asked for, stored last
+	ZERO12               // acc = 0
 
 	SUBQ $4, CX          // CX = kc - 4: steps left after the next four
 	JLT  dtail4
@@ -250,23 +228,13 @@ dtail: // for ; CX > 0; CX--: one k step
 
 dstore:
 	SCALARS(dwithbeta)
-	STORE0(Y0, Y1)       // row 0
-	STORE0(Y2, Y3)       // row 1
-	STORE0(Y4, Y5)       // row 2
-	STORE0(Y6, Y7)       // row 3
-	STORE0(Y8, Y9)       // row 4
-	STORE0(Y10, Y11)     // row 5
+	STORE6x16(STORE0)    // C = alpha*acc
 	VZEROUPPER
 	RET
 
 dwithbeta:
 	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
-	STOREB(Y0, Y1)       // row 0
-	STOREB(Y2, Y3)       // row 1
-	STOREB(Y4, Y5)       // row 2
-	STOREB(Y6, Y7)       // row 3
-	STOREB(Y8, Y9)       // row 4
-	STOREB(Y10, Y11)     // row 5
+	STORE6x16(STOREB)    // C = alpha*acc + beta*C
 	VZEROUPPER
 	RET
 
@@ -296,38 +264,8 @@ TEXT ·sgemmMicro6x16PackAVX2(SB), NOSPLIT, $0-64
 	PROLOGUE
 	MOVQ bp+56(FP), SI   // SI = &Bp[0]
 
-	// Warm the C tile's lines while the k loop runs (it is stored last).
-	MOVQ       DI, R8     // R8 = &C[0][0]
-	PREFETCHT0 (R8)       // touch C[0][0:16]
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[1][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[2][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[3][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[4][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-	ADDQ       DX, R8     // R8 = &C[5][0]
-	PREFETCHT0 (R8)
-	PREFETCHT0 63(R8)
-
-	VXORPS Y0, Y0, Y0    // acc[0][0:8] = 0
-	VXORPS Y1, Y1, Y1    // acc[0][8:16] = 0
-	VXORPS Y2, Y2, Y2    // acc[1] = 0
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4    // acc[2] = 0
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6    // acc[3] = 0
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8    // acc[4] = 0
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10 // acc[5] = 0
-	VXORPS Y11, Y11, Y11
+	WARMC6               // C's six rows asked for, stored last
+	ZERO12               // acc = 0
 
 	SUBQ $4, CX          // CX = kc - 4: steps left after the next four
 	JLT  ktail4
@@ -356,23 +294,13 @@ ktail: // for ; CX > 0; CX--: one k step
 
 kstore:
 	SCALARS(kwithbeta)
-	STORE0(Y0, Y1)       // row 0
-	STORE0(Y2, Y3)       // row 1
-	STORE0(Y4, Y5)       // row 2
-	STORE0(Y6, Y7)       // row 3
-	STORE0(Y8, Y9)       // row 4
-	STORE0(Y10, Y11)     // row 5
+	STORE6x16(STORE0)    // C = alpha*acc
 	VZEROUPPER
 	RET
 
 kwithbeta:
 	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
-	STOREB(Y0, Y1)       // row 0
-	STOREB(Y2, Y3)       // row 1
-	STOREB(Y4, Y5)       // row 2
-	STOREB(Y6, Y7)       // row 3
-	STOREB(Y8, Y9)       // row 4
-	STOREB(Y10, Y11)     // row 5
+	STORE6x16(STOREB)    // C = alpha*acc + beta*C
 	VZEROUPPER
 	RET
 // func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)

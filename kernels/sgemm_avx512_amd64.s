@@ -94,6 +94,55 @@
 	TESTL        $0x7fffffff, R9   /* beta == ±0 ? */             \
 	JNZ          nz
 
+// ZZERO28 clears the 28 accumulators of a 14×32 tile.
+#define ZZERO28 \
+	VPXORD Z0, Z0, Z0 \
+	VPXORD Z1, Z1, Z1 \
+	VPXORD Z2, Z2, Z2 \
+	VPXORD Z3, Z3, Z3 \
+	VPXORD Z4, Z4, Z4 \
+	VPXORD Z5, Z5, Z5 \
+	VPXORD Z6, Z6, Z6 \
+	VPXORD Z7, Z7, Z7 \
+	VPXORD Z8, Z8, Z8 \
+	VPXORD Z9, Z9, Z9 \
+	VPXORD Z10, Z10, Z10 \
+	VPXORD Z11, Z11, Z11 \
+	VPXORD Z12, Z12, Z12 \
+	VPXORD Z13, Z13, Z13 \
+	VPXORD Z14, Z14, Z14 \
+	VPXORD Z15, Z15, Z15 \
+	VPXORD Z16, Z16, Z16 \
+	VPXORD Z17, Z17, Z17 \
+	VPXORD Z18, Z18, Z18 \
+	VPXORD Z19, Z19, Z19 \
+	VPXORD Z20, Z20, Z20 \
+	VPXORD Z21, Z21, Z21 \
+	VPXORD Z22, Z22, Z22 \
+	VPXORD Z23, Z23, Z23 \
+	VPXORD Z24, Z24, Z24 \
+	VPXORD Z25, Z25, Z25 \
+	VPXORD Z26, Z26, Z26 \
+	VPXORD Z27, Z27, Z27
+
+// ZSTORE14x32(ST) stores the 14 rows of a 14×32 tile with ST (ZSTORE0 or
+// ZSTOREB) from R8 on.
+#define ZSTORE14x32(ST) \
+	ST(Z0, Z1) \
+	ST(Z2, Z3) \
+	ST(Z4, Z5) \
+	ST(Z6, Z7) \
+	ST(Z8, Z9) \
+	ST(Z10, Z11) \
+	ST(Z12, Z13) \
+	ST(Z14, Z15) \
+	ST(Z16, Z17) \
+	ST(Z18, Z19) \
+	ST(Z20, Z21) \
+	ST(Z22, Z23) \
+	ST(Z24, Z25) \
+	ST(Z26, Z27)
+
 // func sgemmMicro14x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
 // sgemmMicro14x32AVX512 is the AVX-512 twin of sgemmMicro4x4Generic for a 14×32
@@ -104,34 +153,7 @@
 // has AVX-512F. Sums use fused multiply-adds.
 TEXT ·sgemmMicro14x32AVX512(SB), NOSPLIT, $0-56
 	ZPROLOGUE
-	VPXORD Z0, Z0, Z0 // acc[0][0:16] = 0
-	VPXORD Z1, Z1, Z1 // acc[0][16:32] = 0
-	VPXORD Z2, Z2, Z2 // acc[1][0:16] = 0
-	VPXORD Z3, Z3, Z3 // acc[1][16:32] = 0
-	VPXORD Z4, Z4, Z4 // acc[2][0:16] = 0
-	VPXORD Z5, Z5, Z5 // acc[2][16:32] = 0
-	VPXORD Z6, Z6, Z6 // acc[3][0:16] = 0
-	VPXORD Z7, Z7, Z7 // acc[3][16:32] = 0
-	VPXORD Z8, Z8, Z8 // acc[4][0:16] = 0
-	VPXORD Z9, Z9, Z9 // acc[4][16:32] = 0
-	VPXORD Z10, Z10, Z10 // acc[5][0:16] = 0
-	VPXORD Z11, Z11, Z11 // acc[5][16:32] = 0
-	VPXORD Z12, Z12, Z12 // acc[6][0:16] = 0
-	VPXORD Z13, Z13, Z13 // acc[6][16:32] = 0
-	VPXORD Z14, Z14, Z14 // acc[7][0:16] = 0
-	VPXORD Z15, Z15, Z15 // acc[7][16:32] = 0
-	VPXORD Z16, Z16, Z16 // acc[8][0:16] = 0
-	VPXORD Z17, Z17, Z17 // acc[8][16:32] = 0
-	VPXORD Z18, Z18, Z18 // acc[9][0:16] = 0
-	VPXORD Z19, Z19, Z19 // acc[9][16:32] = 0
-	VPXORD Z20, Z20, Z20 // acc[10][0:16] = 0
-	VPXORD Z21, Z21, Z21 // acc[10][16:32] = 0
-	VPXORD Z22, Z22, Z22 // acc[11][0:16] = 0
-	VPXORD Z23, Z23, Z23 // acc[11][16:32] = 0
-	VPXORD Z24, Z24, Z24 // acc[12][0:16] = 0
-	VPXORD Z25, Z25, Z25 // acc[12][16:32] = 0
-	VPXORD Z26, Z26, Z26 // acc[13][0:16] = 0
-	VPXORD Z27, Z27, Z27 // acc[13][16:32] = 0
+	ZZERO28              // acc = 0
 	SUBQ $2, CX          // CX = kc - 2: steps left after the next two
 	JLT  ztail2_14
 
@@ -192,39 +214,13 @@ ztail2_14:
 
 zstore_14:
 	ZSCALARS(zbeta_14)
-	ZSTORE0(Z0, Z1) // row 0
-	ZSTORE0(Z2, Z3) // row 1
-	ZSTORE0(Z4, Z5) // row 2
-	ZSTORE0(Z6, Z7) // row 3
-	ZSTORE0(Z8, Z9) // row 4
-	ZSTORE0(Z10, Z11) // row 5
-	ZSTORE0(Z12, Z13) // row 6
-	ZSTORE0(Z14, Z15) // row 7
-	ZSTORE0(Z16, Z17) // row 8
-	ZSTORE0(Z18, Z19) // row 9
-	ZSTORE0(Z20, Z21) // row 10
-	ZSTORE0(Z22, Z23) // row 11
-	ZSTORE0(Z24, Z25) // row 12
-	ZSTORE0(Z26, Z27) // row 13
+	ZSTORE14x32(ZSTORE0) // C = alpha*acc
 	VZEROUPPER
 	RET
 
 zbeta_14:
 	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
-	ZSTOREB(Z0, Z1) // row 0
-	ZSTOREB(Z2, Z3) // row 1
-	ZSTOREB(Z4, Z5) // row 2
-	ZSTOREB(Z6, Z7) // row 3
-	ZSTOREB(Z8, Z9) // row 4
-	ZSTOREB(Z10, Z11) // row 5
-	ZSTOREB(Z12, Z13) // row 6
-	ZSTOREB(Z14, Z15) // row 7
-	ZSTOREB(Z16, Z17) // row 8
-	ZSTOREB(Z18, Z19) // row 9
-	ZSTOREB(Z20, Z21) // row 10
-	ZSTOREB(Z22, Z23) // row 11
-	ZSTOREB(Z24, Z25) // row 12
-	ZSTOREB(Z26, Z27) // row 13
+	ZSTORE14x32(ZSTOREB) // C = alpha*acc + beta*C
 	VZEROUPPER
 	RET
 
@@ -266,34 +262,7 @@ zbeta_14:
 TEXT ·sgemmMicro14x32PackAVX512(SB), NOSPLIT, $0-64
 	ZPROLOGUE
 	MOVQ bp+56(FP), SI   // SI = &Bp[0]
-	VPXORD Z0, Z0, Z0    // acc = 0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	VPXORD Z12, Z12, Z12
-	VPXORD Z13, Z13, Z13
-	VPXORD Z14, Z14, Z14
-	VPXORD Z15, Z15, Z15
-	VPXORD Z16, Z16, Z16
-	VPXORD Z17, Z17, Z17
-	VPXORD Z18, Z18, Z18
-	VPXORD Z19, Z19, Z19
-	VPXORD Z20, Z20, Z20
-	VPXORD Z21, Z21, Z21
-	VPXORD Z22, Z22, Z22
-	VPXORD Z23, Z23, Z23
-	VPXORD Z24, Z24, Z24
-	VPXORD Z25, Z25, Z25
-	VPXORD Z26, Z26, Z26
-	VPXORD Z27, Z27, Z27
+	ZZERO28              // acc = 0
 	SUBQ $2, CX          // CX = kc - 2: steps left after the next two
 	JLT  zktail
 
@@ -316,39 +285,13 @@ zktail:
 
 zkstore:
 	ZSCALARS(zkbeta)
-	ZSTORE0(Z0, Z1)      // row 0
-	ZSTORE0(Z2, Z3)      // row 1
-	ZSTORE0(Z4, Z5)      // row 2
-	ZSTORE0(Z6, Z7)      // row 3
-	ZSTORE0(Z8, Z9)      // row 4
-	ZSTORE0(Z10, Z11)    // row 5
-	ZSTORE0(Z12, Z13)    // row 6
-	ZSTORE0(Z14, Z15)    // row 7
-	ZSTORE0(Z16, Z17)    // row 8
-	ZSTORE0(Z18, Z19)    // row 9
-	ZSTORE0(Z20, Z21)    // row 10
-	ZSTORE0(Z22, Z23)    // row 11
-	ZSTORE0(Z24, Z25)    // row 12
-	ZSTORE0(Z26, Z27)    // row 13
+	ZSTORE14x32(ZSTORE0) // C = alpha*acc
 	VZEROUPPER
 	RET
 
 zkbeta:
 	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
-	ZSTOREB(Z0, Z1)      // row 0
-	ZSTOREB(Z2, Z3)      // row 1
-	ZSTOREB(Z4, Z5)      // row 2
-	ZSTOREB(Z6, Z7)      // row 3
-	ZSTOREB(Z8, Z9)      // row 4
-	ZSTOREB(Z10, Z11)    // row 5
-	ZSTOREB(Z12, Z13)    // row 6
-	ZSTOREB(Z14, Z15)    // row 7
-	ZSTOREB(Z16, Z17)    // row 8
-	ZSTOREB(Z18, Z19)    // row 9
-	ZSTOREB(Z20, Z21)    // row 10
-	ZSTOREB(Z22, Z23)    // row 11
-	ZSTOREB(Z24, Z25)    // row 12
-	ZSTOREB(Z26, Z27)    // row 13
+	ZSTORE14x32(ZSTOREB) // C = alpha*acc + beta*C
 	VZEROUPPER
 	RET
 
