@@ -150,11 +150,11 @@ type sgemmKernel struct {
 	// 0 gets rows's bits, rows 1-7 of c are left alone (see
 	// sgemmRows1x96AVX2).
 	rows1 func(ap, b *float32, ldb int, c *float32, nv int)
-	// cols4, when not nil, computes a 2mr×4 tile from two packed panels
-	// of op(A) (the second mr*kc floats on, two floats past it readable)
-	// and the first four columns of a B panel, with the bits half and
+	// cols4, when not nil, computes a 2mr×4 tile from two packed mr×kc
+	// panels of op(A), at a and a2 (two floats past each readable), and
+	// the first four columns of a B panel, with the bits half and
 	// mergeTile give those columns: the last, ragged panel when cols <= 4.
-	cols4 sgemmMicro
+	cols4 func(kc int, a, a2, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 	// half, when not nil, is micro for an mr×(nr/2) tile on the first nr/2
 	// columns of the B panel: the last, ragged panel when cols <= nr/2.
 	half sgemmMicro

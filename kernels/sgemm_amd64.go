@@ -31,13 +31,13 @@ func sgemmMicro6x16DirectAVX2(kc int, a, b *float32, ldb int, c *float32, ldc in
 //go:noescape
 func sgemmMicro6x16PackAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, bp *float32)
 
-// sgemmMicro12x4AVX2 computes a 12×4 tile, two packed 6-row panels of A
-// times the first four columns of a B panel, for a last panel of at most
-// four columns, with the bits of sgemmMicro6x8AVX2 and mergeTile (see
-// sgemm_avx2_amd64.s); two floats past the second panel must be readable.
+// sgemmMicro12x4AVX2 computes a 12×4 tile, two packed 6-row panels of A (at
+// a and a2) times the first four columns of a B panel, for a last panel of
+// at most four columns, with the bits of sgemmMicro6x8AVX2 and mergeTile
+// (see sgemm_avx2_amd64.s); two floats past each panel must be readable.
 //
 //go:noescape
-func sgemmMicro12x4AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+func sgemmMicro12x4AVX2(kc int, a, a2, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
 // sgemmMicro6x8AVX2 is sgemmMicro6x16AVX2 for a 6×8 tile on the first 8
 // columns of the B panel (the ragged last panel of C); same preconditions
@@ -153,11 +153,11 @@ func sgemmMicro14x16AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, 
 func sgemmMicro14x32PackAVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, bp *float32)
 
 // sgemmMicro28x4AVX512 is sgemmMicro12x4AVX2's twin for two 14-row panels
-// (see sgemm_avx512_amd64.s): the last panel of B when at most four columns
+// at a and a2 (see sgemm_avx512_amd64.s): the last panel of B when at most four columns
 // remain, with the bits of sgemmMicro14x16AVX512 and mergeTile.
 //
 //go:noescape
-func sgemmMicro28x4AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+func sgemmMicro28x4AVX512(kc int, a, a2, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 
 var avx512Kernel = sgemmKernel{
 	name: "avx512", mr: 14, nr: 32, micro: sgemmMicro14x32AVX512, half: sgemmMicro14x16AVX512,

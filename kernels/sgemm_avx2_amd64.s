@@ -926,22 +926,29 @@ aloop: // for p := 0; p < 8*nblk; p += 8
 	ROW(X8)                    \
 	ROW(X9)
 
-// func sgemmMicro12x4AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+// func sgemmMicro12x4AVX2(kc int, a, a2, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
 // sgemmMicro12x4AVX2 computes the 12×4 tile C = alpha*Ap·B + beta*C for two
-// packed 6-row panels of A, the second 6*kc floats after the first (as
-// packA lays them out), and the first four columns of a B panel with rows
-// ldb floats apart; C is not read when beta == ±0. Preconditions: kc >= 1;
-// the panels hold 6*kc floats each and two more floats after the second
-// are readable (the last step loads eight); B holds (kc-1)*ldb+4 floats;
-// the 12×4 tile of C is in bounds; the CPU has AVX2 and FMA.
+// packed 6-row panels of A, rows 0-5 at a and rows 6-11 at a2 (6*kc floats
+// each, as packA lays them out), and the first four columns of a B panel
+// with rows ldb floats apart; C is not read when beta == ±0.
+// Preconditions: kc >= 1; each panel holds 6*kc floats and two more floats
+// after each are readable (the last step loads eight); B holds
+// (kc-1)*ldb+4 floats; the 12×4 tile of C is in bounds; the CPU has AVX2
+// and FMA.
 // Registers: AX = &Ap0[p*6], R9 = &Ap1[p*6], BX = &B[p][0], R11 = ldb*4,
 // CX = steps left, DX = ldc*4, DI = &C[0][0]; Y0..Y3 the columns of rows
 // 0-5, Y4..Y7 of rows 6-11, Y8/Y9 the two panels' column p, Y10..Y13 B[p][j].
-TEXT ·sgemmMicro12x4AVX2(SB), NOSPLIT, $0-56
-	PROLOGUE
-	LEAQ (CX)(CX*2), R9  // R9 = 3*kc
-	LEAQ (AX)(R9*8), R9  // R9 = &Ap0[6*kc] = &Ap1[0]
+TEXT ·sgemmMicro12x4AVX2(SB), NOSPLIT, $0-64
+	MOVQ kc+0(FP), CX    // CX = kc
+	MOVQ a+8(FP), AX     // AX = &Ap0[0]
+	MOVQ a2+16(FP), R9   // R9 = &Ap1[0]
+	MOVQ b+24(FP), BX    // BX = &B[0][0]
+	MOVQ ldb+32(FP), R11 // R11 = ldb
+	SHLQ $2, R11         // R11 = ldb*4 (bytes)
+	MOVQ c+40(FP), DI    // DI = &C[0][0]
+	MOVQ ldc+48(FP), DX  // DX = ldc
+	SHLQ $2, DX          // DX = ldc*4 (bytes)
 	VXORPS Y0, Y0, Y0    // acc[0][rows 0-5] = 0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -962,14 +969,18 @@ q12loop: // for p := 0; p < kc; p++
 	DECQ CX
 	JNZ  q12loop
 
-	SCALARS(q12beta)
+	VBROADCASTSS alpha+56(FP), Y14 // Y14 = alpha in all lanes
+	MOVQ         DI, R8            // R8 = &C[0][0]
+	MOVL         beta+60(FP), R10  // R10 = bits of beta
+	TESTL        $0x7fffffff, R10  // beta == ±0 ?
+	JNZ          q12beta
 	STORE6x4(Y0, Y1, Y2, Y3, Y0, Y1, X0, X1, X2, X3, ROW4)
 	STORE6x4(Y4, Y5, Y6, Y7, Y4, Y5, X4, X5, X6, X7, ROW4)
 	VZEROUPPER
 	RET
 
 q12beta:
-	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
+	VBROADCASTSS beta+60(FP), Y15 // Y15 = beta in all lanes
 	STORE6x4(Y0, Y1, Y2, Y3, Y0, Y1, X0, X1, X2, X3, ROW4B)
 	STORE6x4(Y4, Y5, Y6, Y7, Y4, Y5, X4, X5, X6, X7, ROW4B)
 	VZEROUPPER

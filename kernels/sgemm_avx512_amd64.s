@@ -1250,29 +1250,28 @@ b32panel: // for q := 0; q < panels; q++
 	ROW(x2)                         \
 	ROW(x3)
 
-// func sgemmMicro28x4AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
+// func sgemmMicro28x4AVX512(kc int, a, a2, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
 // sgemmMicro28x4AVX512 computes the 28×4 tile C = alpha*Ap·B + beta*C for
-// two packed 14-row panels of A, the second 14*kc floats after the first,
-// and the first four columns of a B panel with rows ldb floats apart; C is
-// not read when beta == ±0. Preconditions: kc >= 1; the panels hold 14*kc
-// floats each and two more floats after the second are readable; B holds
+// two packed 14-row panels of A, rows 0-13 at a and rows 14-27 at a2, and
+// the first four columns of a B panel with rows ldb floats apart; C is not
+// read when beta == ±0. Preconditions: kc >= 1; each panel holds 14*kc
+// floats and two more floats after each are readable; B holds
 // (kc-1)*ldb+4 floats; the 28×4 tile of C is in bounds; AVX-512F.
 // Registers: AX = &Ap0[p*14], SI = &Ap1[p*14], BX = &B[p][0], R11 = ldb*4,
 // CX = steps left, DX = ldc*4, DI = &C[0][0], R9 = the panel's first row of
 // C while storing; Z0..Z3 the columns of rows 0-13, Z4..Z7 of rows 14-27,
 // Z8/Z9 the two panels' column p, Z10..Z13 B[p][j]; X14/X15 alpha/beta.
-TEXT ·sgemmMicro28x4AVX512(SB), NOSPLIT, $0-56
+TEXT ·sgemmMicro28x4AVX512(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX    // CX = kc
 	MOVQ a+8(FP), AX     // AX = &Ap0[0]
-	MOVQ b+16(FP), BX    // BX = &B[0][0]
-	MOVQ ldb+24(FP), R11 // R11 = ldb
+	MOVQ a2+16(FP), SI   // SI = &Ap1[0]
+	MOVQ b+24(FP), BX    // BX = &B[0][0]
+	MOVQ ldb+32(FP), R11 // R11 = ldb
 	SHLQ $2, R11         // R11 = ldb*4 (bytes)
-	MOVQ c+32(FP), DI    // DI = &C[0][0]
-	MOVQ ldc+40(FP), DX  // DX = ldc
+	MOVQ c+40(FP), DI    // DI = &C[0][0]
+	MOVQ ldc+48(FP), DX  // DX = ldc
 	SHLQ $2, DX          // DX = ldc*4 (bytes)
-	IMUL3Q $56, CX, SI   // SI = 14*kc*4: one panel in bytes
-	ADDQ AX, SI          // SI = &Ap1[0]
 	VPXORD Z0, Z0, Z0    // acc = 0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -1293,9 +1292,9 @@ zq28loop: // for p := 0; p < kc; p++
 	DECQ CX
 	JNZ  zq28loop
 
-	VBROADCASTSS alpha+48(FP), X14 // X14 = alpha
+	VBROADCASTSS alpha+56(FP), X14 // X14 = alpha
 	MOVQ         DI, R9            // R9 = &C[0][0]
-	MOVL         beta+52(FP), R10  // R10 = bits of beta
+	MOVL         beta+60(FP), R10  // R10 = bits of beta
 	TESTL        $0x7fffffff, R10  // beta == ±0 ?
 	JNZ          zq28beta
 	ZSTORE14x4(Z0, Z1, Z2, Z3, X0, X1, X2, X3, ZR4)
@@ -1306,7 +1305,7 @@ zq28loop: // for p := 0; p < kc; p++
 	RET
 
 zq28beta:
-	VBROADCASTSS beta+52(FP), X15 // X15 = beta
+	VBROADCASTSS beta+60(FP), X15 // X15 = beta
 	ZSTORE14x4(Z0, Z1, Z2, Z3, X0, X1, X2, X3, ZR4B)
 	IMUL3Q $14, DX, R10  // R10 = 14 rows of C in bytes
 	ADDQ  R10, R9        // R9 = &C[14][0]

@@ -140,22 +140,29 @@ func (j *sgemmJob) tile(buf *sgemmBuf, kb int, ap, bp *float32, ldb, i, jj, rows
 // edge tile as tile does. The bits are those of the half kernel and
 // mergeTile, whichever computes a row.
 func (j *sgemmJob) cols4(buf *sgemmBuf, kb int, bp *float32, ldb, i, mb, jj, cols int, beta float32) {
-	kr := j.kr
-	mr := kr.mr
+	mr := j.kr.mr
 	ir := 0
 	for ; ir+2*mr <= mb; ir += 2 * mr {
 		_ = buf.a[(ir+2*mr)*kb+1] // bounds for the assembly (it reads two floats on)
-		if cols == 4 {
-			_ = j.c[(i+ir+2*mr-1)*j.ldc+jj+3]
-			kr.cols4(kb, &buf.a[ir*kb], bp, ldb, &j.c[(i+ir)*j.ldc+jj], j.ldc, j.alpha, beta)
-			continue
-		}
-		kr.cols4(kb, &buf.a[ir*kb], bp, ldb, &buf.tile[0], 4, j.alpha, 0)
-		mergeTile(buf.tile, 4, j.c[(i+ir)*j.ldc+jj:], j.ldc, 2*mr, cols, beta)
+		j.cols4Tile(buf, kb, &buf.a[ir*kb], &buf.a[(ir+mr)*kb], bp, ldb, i+ir, jj, cols, beta)
 	}
 	for ; ir < mb; ir += mr {
 		j.tile(buf, kb, &buf.a[ir*kb], bp, ldb, i+ir, jj, min(mr, mb-ir), cols, beta)
 	}
+}
+
+// cols4Tile computes the 2mr×cols tile of C at (i, jj), cols <= 4, with
+// kr.cols4 from the packed panels ap and ap2 (rows i.. and i+mr..): into C
+// when cols == 4, else into buf.tile and the corner merged into C.
+func (j *sgemmJob) cols4Tile(buf *sgemmBuf, kb int, ap, ap2, bp *float32, ldb, i, jj, cols int, beta float32) {
+	kr := j.kr
+	if cols == 4 {
+		_ = j.c[(i+2*kr.mr-1)*j.ldc+jj+3] // bounds for the assembly
+		kr.cols4(kb, ap, ap2, bp, ldb, &j.c[i*j.ldc+jj], j.ldc, j.alpha, beta)
+		return
+	}
+	kr.cols4(kb, ap, ap2, bp, ldb, &buf.tile[0], 4, j.alpha, 0)
+	mergeTile(buf.tile, 4, j.c[i*j.ldc+jj:], j.ldc, 2*kr.mr, cols, beta)
 }
 
 // sgemmRowWiseMaxK is the longest K for which the packed path walks its

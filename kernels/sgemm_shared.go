@@ -109,7 +109,7 @@ func (j *sgemmJob) startShared() {
 	s.kc = j.sharedKC()
 	blocks := (j.k + s.kc - 1) / s.kc
 	s.tm, s.tn = (j.m+kr.mr-1)/kr.mr, (j.n+kr.nr-1)/kr.nr
-	s.a = growAligned(s.a, blocks*s.tm*kr.mr*s.kc)
+	s.a = growAligned(s.a, blocks*s.tm*kr.mr*s.kc+8) // cols4 reads two floats past a panel
 	s.b = growAligned(s.b, blocks*s.tn*panelStride(s.kc, kr.nr))
 	chunks := (s.tn + sgemmSharedChunk(kr.nr) - 1) / sgemmSharedChunk(kr.nr)
 	s.aDone = growStates(s.aDone, blocks*s.tm)
@@ -223,7 +223,15 @@ func (j *sgemmJob) blockShared(buf *sgemmBuf, i0, i1, j0, j1 int) {
 				for jr := 0; jr < nb; jr += nr {
 					cols := min(nr, nb-jr)
 					bp := j.sharedB(q, (jc+jr)/nr, pc, kb)
-					for ir := 0; ir < mb; ir += mr {
+					ir := 0
+					if cols <= 4 && kr.cols4 != nil { // two row panels a call, as block does
+						for ; ir+2*mr <= mb; ir += 2 * mr {
+							ap := j.sharedA(q, (ic+ir)/mr, pc, kb)
+							ap2 := j.sharedA(q, (ic+ir)/mr+1, pc, kb)
+							j.cols4Tile(buf, kb, ap, ap2, bp, nr, ic+ir, jc+jr, cols, beta)
+						}
+					}
+					for ; ir < mb; ir += mr {
 						ap := j.sharedA(q, (ic+ir)/mr, pc, kb)
 						j.tile(buf, kb, ap, bp, nr, ic+ir, jc+jr, min(mr, mb-ir), cols, beta)
 					}

@@ -15,7 +15,7 @@ import (
 // so that the path is taken.
 func TestSgemmShared(t *testing.T) {
 	defer SetThreads(SetThreads(1))
-	shapes := [][3]int{{300, 90, 300}, {131, 77, 529}, {250, 40, 260}, {150, 130, 120}, {400, 64, 97}, {600, 100, 40}}
+	shapes := [][3]int{{300, 90, 300}, {131, 77, 529}, {250, 40, 260}, {150, 130, 120}, {400, 64, 97}, {600, 100, 40}, {420, 196, 150}}
 	workers := []int{sgemmSharedMinWorkers, 7, 16}
 	forEachKernel(t, func(t *testing.T, kr *sgemmKernel) {
 		rng := rand.New(rand.NewPCG(21, 22))
