@@ -303,6 +303,7 @@ kwithbeta:
 	STORE6x16(STOREB)    // C = alpha*acc + beta*C
 	VZEROUPPER
 	RET
+
 // func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
 // sgemmMicro1x16AVX2 is sgemmMicro6x16AVX2 for the last 1 rows of C: Ap is

@@ -135,10 +135,11 @@ func (j *sgemmJob) tile(buf *sgemmBuf, kb int, ap, bp *float32, ldb, i, jj, rows
 
 // cols4 computes rows [i, i+mb) × the cols <= 4 columns at jj of C, the
 // last panel, from the packed block of op(A) in buf.a: two row panels a
-// call of kr.cols4, which holds eight accumulators where the half kernel
-// holds six and waits on the FMA latency, then a last single panel and an
-// edge tile as tile does. The bits are those of the half kernel and
-// mergeTile, whichever computes a row.
+// call of kr.cols4, which holds eight accumulators where the AVX2 half
+// kernel holds six and waits on the FMA latency (and the AVX-512 one
+// computes 16 columns for 4), then a last single panel and an edge tile as
+// tile does. The bits are those of the half kernel and mergeTile, whichever
+// computes a row.
 func (j *sgemmJob) cols4(buf *sgemmBuf, kb int, bp *float32, ldb, i, mb, jj, cols int, beta float32) {
 	mr := j.kr.mr
 	ir := 0
