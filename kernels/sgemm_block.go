@@ -69,7 +69,6 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 					var bp *float32
 					var ldb int
 					if fuse {
-						_ = buf.b[kb*nr-1] // bounds for the assembly
 						bp, ldb = &buf.b[0], nr
 					} else {
 						bp, ldb = j.panelB(buf, pc, kb, jc, jr, cols, onePass)
@@ -86,9 +85,7 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 							j.prefetchPanel(pc, kb, jc+jr+sgemmAheadPanels*nr, ir/mr, calls)
 						}
 						if fuse && ir == 0 {
-							_ = j.b[(pc+kb-1)*j.ldb+jc+jr+nr-1] // bounds for the assembly
-							kr.packing(kb, &buf.a[0], &j.b[pc*j.ldb+jc+jr], j.ldb, &j.c[ic*j.ldc+jc+jr], j.ldc,
-								j.alpha, beta, bp)
+							j.packingTile(buf, kb, pc, ic, jc+jr, beta)
 							continue
 						}
 						j.tile(buf, kb, &buf.a[ir*kb], bp, ldb, ic+ir, jc+jr, min(mr, mb-ir), cols, beta)
@@ -131,6 +128,18 @@ func (j *sgemmJob) tile(buf *sgemmBuf, kb int, ap, bp *float32, ldb, i, jj, rows
 	}
 	micro(kb, ap, bp, ldb, &buf.tile[0], nr, j.alpha, 0)
 	mergeTile(buf.tile, nr, j.c[co:], j.ldc, rows, cols, beta)
+}
+
+// packingTile computes the first full tile of the panel of B at rows pc..,
+// column jj, with C's rows i.., from the first panel of the packed op(A) in
+// buf.a, reading B in place and packing the panel into buf.b as it goes
+// (kr.packing), for the tiles below it.
+func (j *sgemmJob) packingTile(buf *sgemmBuf, kb, pc, i, jj int, beta float32) {
+	kr := j.kr
+	_ = j.b[(pc+kb-1)*j.ldb+jj+kr.nr-1] // bounds for the assembly
+	_ = buf.b[kb*kr.nr-1]
+	_ = buf.a[kr.mr*kb-1]
+	kr.packing(kb, &buf.a[0], &j.b[pc*j.ldb+jj], j.ldb, &j.c[i*j.ldc+jj], j.ldc, j.alpha, beta, &buf.b[0])
 }
 
 // cols4 computes rows [i, i+mb) × the cols <= 4 columns at jj of C, the

@@ -161,9 +161,7 @@ func (j *sgemmJob) panel(buf *sgemmBuf, p, dir int) {
 			j.prefetchPanel(0, j.k, next, ir/mr, calls)
 		}
 		if fuse && ir == 0 {
-			_ = j.b[(j.k-1)*j.ldb+jj+nr-1] // bounds for the assembly
-			_ = buf.b[j.k*nr-1]
-			kr.packing(j.k, &buf.a[0], &j.b[jj], j.ldb, &j.c[jj], j.ldc, j.alpha, j.beta, &buf.b[0])
+			j.packingTile(buf, j.k, 0, 0, jj, j.beta)
 			continue
 		}
 		j.tile(buf, j.k, &buf.a[ir*j.k], &buf.b[0], nr, ir, jj, min(mr, j.m-ir), cols, j.beta)
