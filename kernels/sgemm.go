@@ -108,6 +108,12 @@ type sgemmKernel struct {
 	// apart), with micro's bits: the first tile of a panel packed just
 	// before use (onePass), so that packing it costs no pass of its own.
 	packing func(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, bp *float32)
+	// ahead, when not nil, is micro for a packed B (ldb == nr) that also
+	// asks L2 for pfn cache lines, pfstride bytes apart from pf, spread
+	// over its k loop, with micro's bits: the full tiles below a panel of
+	// B packed just before use, asking for the panel after next (see
+	// panelTiles).
+	ahead func(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, pf *float32, pfstride, pfn int)
 	// dot, when not nil, computes the dot products of four rows of B with
 	// the 8 columns of op(A) packed transposed (see sgemmDot4AVX2): the
 	// transposed-B, m <= 8 case.

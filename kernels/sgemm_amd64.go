@@ -31,6 +31,13 @@ func sgemmMicro6x16DirectAVX2(kc int, a, b *float32, ldb int, c *float32, ldc in
 //go:noescape
 func sgemmMicro6x16PackAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, bp *float32)
 
+// sgemmMicro6x16AheadAVX2 is sgemmMicro6x16AVX2 that also asks L2 for pfn
+// cache lines, pfstride bytes apart from pf, spread over its k loop (same
+// contract and bits; see sgemm_avx2_amd64.s).
+//
+//go:noescape
+func sgemmMicro6x16AheadAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, pf *float32, pfstride, pfn int)
+
 // sgemmMicro12x4AVX2 computes a 12×4 tile, two packed 6-row panels of A (at
 // a and a2) times the first four columns of a B panel, for a last panel of
 // at most four columns, with the bits of sgemmMicro6x8AVX2 and mergeTile
@@ -66,7 +73,7 @@ func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alp
 
 var avx2Kernel = sgemmKernel{
 	name: "avx2", mr: 6, nr: 16, micro: sgemmMicro6x16AVX2, direct: sgemmMicro6x16DirectAVX2,
-	packing: sgemmMicro6x16PackAVX2, cols4: sgemmMicro12x4AVX2,
+	packing: sgemmMicro6x16PackAVX2, cols4: sgemmMicro12x4AVX2, ahead: sgemmMicro6x16AheadAVX2,
 	half: sgemmMicro6x8AVX2, dot: sgemmDot4AVX2, dot6: sgemmDot6AVX2, dot8: sgemmDot8AVX2, rows: sgemmRowsAVX2,
 	dot6Far: sgemmDot6FarAVX2, rowsFar: sgemmRowsFarAVX2, dot16: sgemmDot6x16AVX2,
 	rows4: sgemmRows4AVX2, rows4Far: sgemmRows4FarAVX2, rows1: sgemmRows1AVX2,

@@ -304,6 +304,75 @@ kwithbeta:
 	VZEROUPPER
 	RET
 
+// func sgemmMicro6x16AheadAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, pf *float32, pfstride, pfn int)
+//
+// sgemmMicro6x16AheadAVX2 is sgemmMicro6x16AVX2 (same contract and
+// preconditions, same bits) that also asks L2 for pfn cache lines,
+// pfstride bytes apart from pf: one every four k steps, the rest after the
+// loop. It takes the tiles below a panel of B packed just before use,
+// which ask for their slices of the panel after next (see panelTiles): a
+// line at a time between the FMAs rather than a burst between calls, and
+// into L2 rather than L1, where B's rows a multiple of 4 KiB apart would
+// all fall in one set and evict the packed panel. Prefetches never fault.
+// Registers as sgemmMicro6x16AVX2, and R9 = the next line's address, R10 =
+// pfstride, R12 = lines left (it counts below zero once they are asked
+// for; R9 then stays on the last one), R13 = R9 + R10.
+TEXT ·sgemmMicro6x16AheadAVX2(SB), NOSPLIT, $0-80
+	PROLOGUE
+	MOVQ pf+56(FP), R9        // R9 = the first line's address
+	MOVQ pfstride+64(FP), R10 // R10 = pfstride
+	MOVQ pfn+72(FP), R12      // R12 = pfn
+
+	WARMC6               // C's six rows asked for, stored last
+	ZERO12               // acc = 0
+
+	SUBQ $4, CX          // CX = kc - 4: steps left after the next four
+	JLT  atail4
+
+aloop4: // for ; CX >= 0; CX -= 4: four k steps and a line of pf
+	PREFETCHT0 384(AX)   // A panel 16 steps ahead (it streams from L2)
+	STEP6(0)             // k step p
+	STEP6(24)            // k step p+1
+	PREFETCHT1 (R9)      // a line into L2
+	LEAQ       (R9)(R10*1), R13 // R13 = the line after
+	DECQ       R12       // R12 = lines left
+	CMOVQGT    R13, R9   // R9 = R13 while lines are left
+	STEP6(48)            // k step p+2
+	STEP6(72)            // k step p+3
+	ADDQ       $96, AX   // AX = &Ap[(p+4)*6]
+	SUBQ       $4, CX    // CX -= 4
+	JGE        aloop4
+
+atail4:
+	ADDQ $4, CX          // CX = steps left (0..3)
+	JZ   arest
+
+atail: // for ; CX > 0; CX--: one k step
+	STEP6(0)             // k step p
+	ADDQ  $24, AX        // AX = &Ap[(p+1)*6]
+	DECQ  CX             // CX--
+	JNZ   atail
+
+arest: // for ; R12 > 0; R12--: the lines the loop did not reach
+	TESTQ      R12, R12
+	JLE        astore
+	PREFETCHT1 (R9)
+	ADDQ       R10, R9
+	DECQ       R12
+	JMP        arest
+
+astore:
+	SCALARS(awithbeta)
+	STORE6x16(STORE0)    // C = alpha*acc
+	VZEROUPPER
+	RET
+
+awithbeta:
+	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
+	STORE6x16(STOREB)    // C = alpha*acc + beta*C
+	VZEROUPPER
+	RET
+
 // func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
 // sgemmMicro1x16AVX2 is sgemmMicro6x16AVX2 for the last 1 rows of C: Ap is

@@ -34,3 +34,37 @@ func TestSgemmFusePackBits(t *testing.T) {
 		}
 	})
 }
+
+// TestSgemmSpreadAheadBits checks that the tiles below a panel of B packed
+// just before use get the same bits whether they ask for the panel after
+// next inside the kernel (kr.ahead) or before each call (prefetchPanel),
+// with and without the fused packing, and that they are right: by block
+// (three k blocks of 192; kb odd, so the kernel's one-step tail runs) and
+// by the panel-claiming path, with more lines a tile than the kernel's
+// loop asks for (one or two full tiles, so its rest loop runs), an edge
+// row tile, B's rows further apart than n, beta 0 and not.
+func TestSgemmSpreadAheadBits(t *testing.T) {
+	defer SetThreads(SetThreads(1))
+	defer func() { sgemmFusePack, sgemmSpreadAhead = true, true }()
+	forEachISA(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(53, 54))
+		for _, s := range []struct{ m, n, k, pad int }{
+			{64, 96, 576, 0}, {13, 80, 200, 3}, {12, 64, 131, 0}, {60, 49, 129, 1},
+			{30, 292, 131, 0}, {20, 130, 150, 2}, // the panel-claiming path
+		} {
+			for _, beta := range []float32{0, 0.3} {
+				base := newSgemmCase(rng, false, false, s.m, s.n, s.k, 0.75, beta, s.pad)
+				c0 := clone(base.c)
+				sgemmFusePack, sgemmSpreadAhead = false, false
+				want := base.run(t, Sgemm)
+				for _, v := range [][2]bool{{false, true}, {true, false}, {true, true}} {
+					copy(base.c, c0)
+					sgemmFusePack, sgemmSpreadAhead = v[0], v[1]
+					if got := base.run(t, Sgemm); !sameBits(got, want) {
+						t.Fatalf("%v: fused packing %v, asking ahead in the kernel %v: the bits differ", base, v[0], v[1])
+					}
+				}
+			}
+		}
+	})
+}

@@ -154,16 +154,8 @@ func (j *sgemmJob) panel(buf *sgemmBuf, p, dir int) {
 		return
 	}
 	next := jj + dir*sgemmAheadPanels*nr
-	ahead := j.k >= sgemmAheadMinKC && kr.pack.prefetch != nil && next >= 0 && next+nr <= j.n
-	calls := (j.m + mr - 1) / mr
-	for ir := 0; ir < j.m; ir += mr {
-		if ahead {
-			j.prefetchPanel(0, j.k, next, ir/mr, calls)
-		}
-		if fuse && ir == 0 {
-			j.packingTile(buf, j.k, 0, 0, jj, j.beta)
-			continue
-		}
-		j.tile(buf, j.k, &buf.a[ir*j.k], &buf.b[0], nr, ir, jj, min(mr, j.m-ir), cols, j.beta)
+	if j.k < sgemmAheadMinKC || kr.pack.prefetch == nil || next < 0 || next+nr > j.n {
+		next = -1
 	}
+	j.panelTiles(buf, j.k, 0, &buf.b[0], nr, 0, j.m, jj, cols, j.beta, fuse, next)
 }
