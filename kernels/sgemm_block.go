@@ -50,7 +50,11 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 				// itself, a line every four k steps, 6 or 17 lines a tile
 				// (packA fell to 4-5% of the profile, the kernel slowed):
 				// 0.99-1.03x on 512x196x4608, 1.01-1.02x on 512x784x4608,
-				// 1 and 2 threads, 41 pairs.
+				// 1 and 2 threads, 41 pairs. Into L2 by kr.ahead in the
+				// block's last panels, a row or a quarter row a tile (the
+				// lines then still there when packA runs): packA fell from
+				// 9% to 3% of 512x196x4608, those tiles slowed by as much;
+				// 0.98-1.02x there, on 512x784x4608 and 1024^3, 61 pairs.
 				packA(&kr.pack, buf.a, j.transA, j.a, j.lda, ic, mb, pc, kb, mr, kr.edge != nil)
 				if rowWise {
 					for ir := 0; ir < mb; ir += mr {
