@@ -251,10 +251,11 @@ const (
 // burst into L1 before each call (prefetchPanel); the bits are the same
 // (tests turn it off to check). A harness of one k block of 64x50176x576's
 // tiles on Zen 4 read 99-110 GFLOP/s without asking for B at all, 83-95
-// with the bursts, 87-102 spread. In-process A/B, 101-151 pairs:
-// 64x50176x576 1.036-1.039x on 1 thread and 1.034-1.051x on 2,
-// 128x12544x1152 1.012-1.019x and 1.024-1.025x, 256x3136x2304 1.00x. Into
-// L1 rather than L2, or one panel ahead rather than two: no difference.
+// with the bursts, 87-102 spread. In-process A/B, 101-151 pairs, five
+// runs of it: 64x50176x576 1.02-1.05x on 1 and 2 threads (medians and
+// 90th percentiles alike), 128x12544x1152 0.99-1.03x; 256x3136x2304,
+// 256x4096x256 and 128x8192x256 1.00x. Into L1 rather than L2, or one
+// panel ahead rather than two: no difference.
 var sgemmSpreadAhead = true
 
 // prefetchPanel prefetches slice q of calls of the rows [pc, pc+kb) of B at
