@@ -60,6 +60,13 @@ func (j *sgemmJob) block(buf *sgemmBuf, i0, i1, j0, j1 int) {
 					for ir := 0; ir < mb; ir += mr {
 						for jr := 0; jr < nb; jr += nr {
 							bp := &buf.b[jr/nr*panelStride(kb, nr)]
+							if ir+mr <= mb && jr+nr <= nb {
+								// A full tile: the kernel straight into C, as
+								// tile would call it, without tile's checks,
+								// which cost 2-9% when a tile is this short.
+								kr.micro(kb, &buf.a[ir*kb], bp, nr, &j.c[(ic+ir)*j.ldc+jc+jr], j.ldc, j.alpha, beta)
+								continue
+							}
 							j.tile(buf, kb, &buf.a[ir*kb], bp, nr, ic+ir, jc+jr, min(mr, mb-ir), min(nr, nb-jr), beta)
 						}
 					}
