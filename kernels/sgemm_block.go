@@ -226,6 +226,12 @@ func (j *sgemmJob) cols4Tile(buf *sgemmBuf, kb int, ap, ap2, bp *float32, ldb, i
 // 1.09x, 64x50176x27 0.99x. With K = 128 and 256 it was still 1.05-1.16x
 // on 4096x4096 but 0.86x on 128x12544x1152 and 64x50176x576, whose rows
 // fit one block and whose panels of B are packed just before use.
+// Storing the tiles around the caches (VMOVNTPS, beta 0, C beyond L3,
+// written once here) paid only at K = 8: 4096x4096x8 1.03-1.05x on 1
+// thread and 1.10-1.19x on 2, 4096x25088x8 1.08x and 1.21x; K = 16-64 lost
+// (0.95-0.97x on 1 thread), 64x50176x27 (C in L3) 0.99-1.06x. Not taken:
+// no call of this engine's is K = 8 with beta 0 (nn.Linear's weight
+// gradient accumulates, beta 1).
 const sgemmRowWiseMaxK = 64
 
 // sgemmFusePack says whether the first tile of each panel of B packed just
