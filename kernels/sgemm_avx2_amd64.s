@@ -140,6 +140,20 @@
 	TESTL        $0x7fffffff, R9   /* beta == ±0 ? */             \
 	JNZ          nz
 
+// FINISH6x16 stores the 6×16 tile (C = alpha*acc, or alpha*acc + beta*C
+// when beta != ±0) and returns: the shared end of the 6×16 kernels. Its
+// label, withbeta, is local to the function it ends.
+#define FINISH6x16 \
+	SCALARS(withbeta)             \
+	STORE6x16(STORE0)             \
+	VZEROUPPER                    \
+	RET                           \
+withbeta:                         \
+	VBROADCASTSS beta+52(FP), Y15 \
+	STORE6x16(STOREB)             \
+	VZEROUPPER                    \
+	RET
+
 // func sgemmMicro6x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
 // sgemmMicro6x16AVX2 is the AVX2+FMA twin of sgemmMicro4x4Generic for a 6×16
@@ -179,16 +193,7 @@ tail: // for ; CX > 0; CX--: one k step
 	JNZ   tail
 
 store:
-	SCALARS(withbeta)
-	STORE6x16(STORE0)    // C = alpha*acc
-	VZEROUPPER
-	RET
-
-withbeta:
-	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
-	STORE6x16(STOREB)    // C = alpha*acc + beta*C
-	VZEROUPPER
-	RET
+	FINISH6x16           // C = alpha*acc (+ beta*C)
 
 // func sgemmMicro6x16DirectAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
@@ -227,16 +232,7 @@ dtail: // for ; CX > 0; CX--: one k step
 	JNZ   dtail
 
 dstore:
-	SCALARS(dwithbeta)
-	STORE6x16(STORE0)    // C = alpha*acc
-	VZEROUPPER
-	RET
-
-dwithbeta:
-	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
-	STORE6x16(STOREB)    // C = alpha*acc + beta*C
-	VZEROUPPER
-	RET
+	FINISH6x16           // C = alpha*acc (+ beta*C)
 
 // STEP6PK(ao, po) is STEP6PF that also writes the B row it read to the
 // packed panel at SI+po (see sgemmMicro6x16PackAVX2).
@@ -293,16 +289,7 @@ ktail: // for ; CX > 0; CX--: one k step
 	JNZ   ktail
 
 kstore:
-	SCALARS(kwithbeta)
-	STORE6x16(STORE0)    // C = alpha*acc
-	VZEROUPPER
-	RET
-
-kwithbeta:
-	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
-	STORE6x16(STOREB)    // C = alpha*acc + beta*C
-	VZEROUPPER
-	RET
+	FINISH6x16           // C = alpha*acc (+ beta*C)
 
 // func sgemmMicro6x16AheadAVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, pf *float32, pfstride, pfn int)
 //
@@ -362,16 +349,7 @@ arest: // for ; R12 > 0; R12--: the lines the loop did not reach
 	JMP        arest
 
 astore:
-	SCALARS(awithbeta)
-	STORE6x16(STORE0)    // C = alpha*acc
-	VZEROUPPER
-	RET
-
-awithbeta:
-	VBROADCASTSS beta+52(FP), Y15 // Y15 = beta in all lanes
-	STORE6x16(STOREB)    // C = alpha*acc + beta*C
-	VZEROUPPER
-	RET
+	FINISH6x16           // C = alpha*acc (+ beta*C)
 
 // func sgemmMicro1x16AVX2(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
