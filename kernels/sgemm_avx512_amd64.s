@@ -143,6 +143,20 @@
 	ST(Z24, Z25) \
 	ST(Z26, Z27)
 
+// ZFINISH14x32 stores the 14×32 tile (C = alpha*acc, or alpha*acc +
+// beta*C when beta != ±0) and returns: the shared end of the 14×32
+// kernels. Its label, zwithbeta, is local to the function it ends.
+#define ZFINISH14x32 \
+	ZSCALARS(zwithbeta)           \
+	ZSTORE14x32(ZSTORE0)          \
+	VZEROUPPER                    \
+	RET                           \
+zwithbeta:                        \
+	VBROADCASTSS beta+52(FP), Z31 \
+	ZSTORE14x32(ZSTOREB)          \
+	VZEROUPPER                    \
+	RET
+
 // func sgemmMicro14x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
 // sgemmMicro14x32AVX512 is the AVX-512 twin of sgemmMicro4x4Generic for a 14×32
@@ -213,16 +227,7 @@ ztail2_14:
 	ZROW(52, Z31, Z26, Z27) // acc[13] += Ap[(p)*14+13]*b
 
 zstore_14:
-	ZSCALARS(zbeta_14)
-	ZSTORE14x32(ZSTORE0) // C = alpha*acc
-	VZEROUPPER
-	RET
-
-zbeta_14:
-	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
-	ZSTORE14x32(ZSTOREB) // C = alpha*acc + beta*C
-	VZEROUPPER
-	RET
+	ZFINISH14x32         // C = alpha*acc (+ beta*C)
 
 // ZROWS14(o) accumulates the 14 tile rows of one k step, Ap[o/4 : o/4+14].
 #define ZROWS14(o) \
@@ -284,16 +289,7 @@ zktail:
 	ZROWS14(0)
 
 zkstore:
-	ZSCALARS(zkbeta)
-	ZSTORE14x32(ZSTORE0) // C = alpha*acc
-	VZEROUPPER
-	RET
-
-zkbeta:
-	VBROADCASTSS beta+52(FP), Z31 // Z31 = beta in all lanes
-	ZSTORE14x32(ZSTOREB) // C = alpha*acc + beta*C
-	VZEROUPPER
-	RET
+	ZFINISH14x32         // C = alpha*acc (+ beta*C)
 
 // func sgemmMicro13x32AVX512(kc int, a, b *float32, ldb int, c *float32, ldc int, alpha, beta float32)
 //
